@@ -7,7 +7,10 @@
 //! `analysis` (metrics) and `plots` (figures).
 
 pub mod analysis;
+pub mod checking;
+pub mod syntax;
 pub mod data;
+pub mod evaluation;
 pub mod models;
 pub mod plots;
 pub mod training;

@@ -1,1 +1,4 @@
-//! placeholder
+//! Model architectures, generic over the Burn backend, and their backend-neutral weights.
+
+pub mod lstm;
+pub mod weights;

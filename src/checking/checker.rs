@@ -1,0 +1,762 @@
+//! The checker: walks a script (and the files it `use`s), computes its constant values,
+//! validates every name, kind and setting, and builds the [`Plan`]. It never reads data files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::library::{self, CallSpec, FUNCTIONS, LOSSES, TRAIN_PARAMS};
+use super::params::{check_settings, check_settings_in_scope, require_settings, with_defaults};
+use super::plan::*;
+use super::stdlib;
+use super::value::{CallValue, ResultKind, Spanned, Value};
+use crate::data::period::DateRange;
+use crate::syntax::ast::{DeclKind, Declaration, Expr, ExprKind, Name, Statement};
+use crate::syntax::{did_you_mean, parser, ScriptError, SourceId, SourceMap, Span};
+
+/// Where the checker finds what scripts refer to outside themselves.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// Root of the shared data (`$HYDRO_DATA`, default `../shared/data`).
+    pub data_root: PathBuf,
+}
+
+impl Environment {
+    /// Reads `HYDRO_DATA` from the process environment.
+    pub fn from_process() -> Self {
+        Environment {
+            data_root: std::env::var_os("HYDRO_DATA")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("../shared/data")),
+        }
+    }
+}
+
+/// A name bound in a script.
+#[derive(Debug, Clone)]
+enum Binding {
+    /// `let`.
+    Value(Spanned<Value>),
+    /// A declaration with its merged, checked settings.
+    Declared(Declared),
+    /// A name whose definition had errors: uses of it stay quiet instead of cascading.
+    Poisoned,
+}
+
+#[derive(Debug, Clone)]
+struct Declared {
+    kind: DeclKind,
+    constructor: &'static CallSpec,
+    settings: BTreeMap<String, Spanned<Value>>,
+    /// The declared name (where errors about the declaration as a whole point).
+    span: Span,
+    /// For training runs: the checked spec (absent when it had errors).
+    train: Option<Box<TrainSpec>>,
+}
+
+/// Checks a script given as text. `path` (if any) anchors relative `use`s and paths.
+pub fn check_text(
+    name: &str,
+    path: Option<&Path>,
+    text: String,
+    env: &Environment,
+) -> Result<Plan, (SourceMap, Vec<ScriptError>)> {
+    let mut checker = Checker::new(env.clone());
+    let id = checker.sources.add(name, path, text);
+    checker.check_file(id);
+    checker.finish()
+}
+
+/// Checks a script file.
+pub fn check_file(path: &Path, env: &Environment) -> Result<Plan, (SourceMap, Vec<ScriptError>)> {
+    let mut checker = Checker::new(env.clone());
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let id = checker.sources.add(path.display().to_string(), Some(path), text);
+            checker.check_file(id);
+            checker.finish()
+        }
+        Err(e) => {
+            let id = checker.sources.add(path.display().to_string(), Some(path), String::new());
+            let error = ScriptError::new(
+                Span {
+                    source: id,
+                    start: 0,
+                    end: 0,
+                },
+                format!("cannot read the script {}: {e}", path.display()),
+            )
+            .with_help("check the path; scripts are plain text files ending in .hydro");
+            Err((checker.sources, vec![error]))
+        }
+    }
+}
+
+/// Incremental checking state: the REPL keeps one across lines.
+#[derive(Debug, Clone)]
+pub struct Checker {
+    env: Environment,
+    /// Every file loaded so far.
+    pub sources: SourceMap,
+    scope: HashMap<String, Binding>,
+    /// Files already `use`d (by resolved path or stdlib name).
+    used: Vec<String>,
+    /// Files being checked (for cycles).
+    stack: Vec<String>,
+    steps: Vec<Step>,
+    errors: Vec<ScriptError>,
+}
+
+impl Checker {
+    /// An empty checker.
+    pub fn new(env: Environment) -> Self {
+        Checker {
+            env,
+            sources: SourceMap::default(),
+            scope: HashMap::new(),
+            used: Vec::new(),
+            stack: Vec::new(),
+            steps: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The plan, or every error found.
+    pub fn finish(self) -> Result<Plan, (SourceMap, Vec<ScriptError>)> {
+        if self.errors.is_empty() {
+            Ok(Plan {
+                sources: self.sources,
+                steps: self.steps,
+            })
+        } else {
+            Err((self.sources, self.errors))
+        }
+    }
+
+    /// Parses and checks one loaded file.
+    pub fn check_file(&mut self, id: SourceId) {
+        let text = self.sources.get(id).text.clone();
+        match parser::parse(&text, id) {
+            Ok((script, literal_errors)) => {
+                self.errors.extend(literal_errors);
+                for statement in script.statements {
+                    self.statement(statement, id);
+                }
+            }
+            Err(errors) => self.errors.extend(errors),
+        }
+    }
+
+    fn scope_names(&self) -> Vec<&str> {
+        self.scope.keys().map(String::as_str).collect()
+    }
+
+    fn statement(&mut self, statement: Statement, file: SourceId) {
+        match statement {
+            Statement::Use { path, span } => self.use_file(&path, span, file),
+            Statement::Declaration(decl) => self.declaration(decl),
+            Statement::Let { name, value } => {
+                let binding = self.expr(&value).map_or(Binding::Poisoned, Binding::Value);
+                self.bind(&name, binding);
+            }
+            Statement::Print { value, .. } => {
+                if let Some(value) = self.expr(&value) {
+                    if let Value::Symbol(name) = &value.value {
+                        let scope = self.scope_names();
+                        let help = did_you_mean(name, scope.iter().copied())
+                            .unwrap_or_else(|| "define it first with `let`, `data`, `model` or `train`".into());
+                        self.errors.push(
+                            ScriptError::new(value.span, format!("unknown name `{name}`"))
+                                .with_label("not defined in this script or the files it uses")
+                                .with_help(help),
+                        );
+                        return;
+                    }
+                    self.steps.push(Step::Print(PrintSpec { value }));
+                }
+            }
+            Statement::Write { value, target, .. } => self.write(&value, &target),
+        }
+    }
+
+    fn bind(&mut self, name: &Name, binding: Binding) {
+        if FUNCTIONS.iter().any(|f| f.name == name.text) {
+            self.errors.push(
+                ScriptError::new(name.span, format!("`{}` is a built-in function", name.text))
+                    .with_label("this name is taken")
+                    .with_help("choose another name"),
+            );
+            return;
+        }
+        self.scope.insert(name.text.clone(), binding);
+    }
+
+    fn use_file(&mut self, path: &str, span: Span, file: SourceId) {
+        let base = self
+            .sources
+            .get(file)
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let local = base.join(path);
+        let (key, name, local_path, text) = if local.is_file() {
+            match std::fs::read_to_string(&local) {
+                Ok(text) => (local.display().to_string(), path.to_string(), Some(local), text),
+                Err(e) => {
+                    self.errors.push(
+                        ScriptError::new(span, format!("cannot read `{path}`: {e}"))
+                            .with_help("check the file's permissions"),
+                    );
+                    return;
+                }
+            }
+        } else if let Some(text) = stdlib::lookup(path) {
+            (format!("stdlib/{path}"), format!("stdlib/{path}"), None, text.to_string())
+        } else {
+            let stdlib_names: Vec<&str> = stdlib::FILES.iter().map(|(n, _)| *n).collect();
+            let help = did_you_mean(path, stdlib_names.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "looked for {} and in the standard library ({})",
+                    local.display(),
+                    stdlib_names.join(", ")
+                )
+            });
+            self.errors.push(
+                ScriptError::new(span, format!("cannot find `{path}`"))
+                    .with_label("no such file")
+                    .with_help(help),
+            );
+            return;
+        };
+        if self.stack.contains(&key) {
+            self.errors.push(
+                ScriptError::new(span, format!("`{path}` uses itself"))
+                    .with_label("this `use` closes a cycle")
+                    .with_help("remove one of the `use` statements of the cycle"),
+            );
+            return;
+        }
+        if self.used.contains(&key) {
+            return;
+        }
+        self.used.push(key.clone());
+        self.stack.push(key);
+        let id = self.sources.add(name, local_path.as_deref(), text);
+        self.check_file(id);
+        self.stack.pop();
+    }
+
+    fn declaration(&mut self, decl: Declaration) {
+        if decl.kind == DeclKind::Train {
+            self.train_declaration(decl);
+            return;
+        }
+        if decl.on.is_some() {
+            self.errors.push(
+                ScriptError::new(decl.span, format!("`on` only belongs to `train` declarations"))
+                    .with_help(format!("write `{} {} = {} {{ ... }}`", decl.kind.keyword(), decl.name.text, decl.base.text)),
+            );
+        }
+        let constructors = library::constructors(decl.kind);
+        let (constructor, mut settings) = match self.scope.get(&decl.base.text) {
+            Some(Binding::Declared(base)) if base.kind == decl.kind => (base.constructor, base.settings.clone()),
+            Some(_) => {
+                self.errors.push(
+                    ScriptError::new(decl.base.span, format!("`{}` is not a {} declaration", decl.base.text, decl.kind.keyword()))
+                        .with_label("a different kind of value")
+                        .with_help(format!(
+                            "derive from a constructor ({}) or an earlier `{}` declaration",
+                            list(constructors.iter().map(|c| c.name)),
+                            decl.kind.keyword()
+                        )),
+                );
+                self.bind(&decl.name, Binding::Poisoned);
+                return;
+            }
+            None => match constructors.iter().find(|c| c.name == decl.base.text) {
+                Some(c) => (c, BTreeMap::new()),
+                None => {
+                    let declared = self.scope.iter().filter_map(|(n, b)| match b {
+                        Binding::Declared(d) if d.kind == decl.kind => Some(n.as_str()),
+                        _ => None,
+                    });
+                    let candidates: Vec<&str> = constructors.iter().map(|c| c.name).chain(declared).collect();
+                    let help = did_you_mean(&decl.base.text, candidates.iter().copied()).unwrap_or_else(|| {
+                        format!("a {} is built from {}", decl.kind.keyword(), list(candidates.iter().copied()))
+                    });
+                    self.errors.push(
+                        ScriptError::new(decl.base.span, format!("unknown {} `{}`", what(decl.kind), decl.base.text))
+                            .with_label("not a constructor or declaration in scope")
+                            .with_help(help),
+                    );
+                    self.bind(&decl.name, Binding::Poisoned);
+                    return;
+                }
+            },
+        };
+        let given = self.settings(&decl.settings);
+        let scope: Vec<String> = self.scope_names().into_iter().map(String::from).collect();
+        let scope: Vec<&str> = scope.iter().map(String::as_str).collect();
+        let owner = format!("`{}`", constructor.name);
+        let before = self.errors.len();
+        let checked = check_settings_in_scope(constructor.params, given, &owner, &scope, &mut self.errors);
+        if self.errors.len() != before {
+            self.bind(&decl.name, Binding::Poisoned);
+            return;
+        }
+        settings.extend(checked);
+        self.bind(
+            &decl.name,
+            Binding::Declared(Declared {
+                kind: decl.kind,
+                constructor,
+                settings,
+                span: decl.name.span,
+                train: None,
+            }),
+        );
+    }
+
+    fn train_declaration(&mut self, decl: Declaration) {
+        let before = self.errors.len();
+        let model = self.complete(&decl.base, DeclKind::Model);
+        let data = match &decl.on {
+            Some(on) => self.complete(on, DeclKind::Data),
+            None => {
+                self.errors.push(
+                    ScriptError::new(decl.span, "a training run needs a data set")
+                        .with_label("missing `on DATA`")
+                        .with_help(format!("write `train {} = {} on DATA {{ ... }}`", decl.name.text, decl.base.text)),
+                );
+                None
+            }
+        };
+        let given = self.settings(&decl.settings);
+        let settings = check_settings(TRAIN_PARAMS, given, "`train`", decl.span, &mut self.errors);
+        let train = match (model, data) {
+            (Some(model), Some(data)) if self.errors.len() == before => Some(Box::new(train_spec(&decl, &settings, model, data))),
+            _ => None,
+        };
+        if train.is_none() {
+            self.bind(&decl.name, Binding::Poisoned);
+            return;
+        }
+        self.bind(
+            &decl.name,
+            Binding::Declared(Declared {
+                kind: DeclKind::Train,
+                constructor: &TRAIN_CONSTRUCTOR,
+                settings,
+                span: decl.name.span,
+                train: train.clone(),
+            }),
+        );
+        if let Some(train) = train {
+            self.steps.push(Step::Train(*train));
+        }
+    }
+
+    /// Resolves a reference to a complete declaration of `kind` and builds its typed spec.
+    fn complete(&mut self, name: &Name, kind: DeclKind) -> Option<Completed> {
+        if matches!(self.scope.get(&name.text), Some(Binding::Poisoned)) {
+            return None;
+        }
+        let Some(Binding::Declared(declared)) = self.scope.get(&name.text).cloned() else {
+            let candidates: Vec<String> = self
+                .scope
+                .iter()
+                .filter_map(|(n, b)| matches!(b, Binding::Declared(d) if d.kind == kind).then(|| n.clone()))
+                .collect();
+            let exists = self.scope.contains_key(&name.text);
+            let help = did_you_mean(&name.text, candidates.iter().map(String::as_str))
+                .unwrap_or_else(|| format!("declare it first: `{} {} = ... {{ ... }}`", kind.keyword(), name.text));
+            let message = if exists {
+                format!("`{}` is not a {} declaration", name.text, kind.keyword())
+            } else {
+                format!("unknown {} `{}`", what(kind), name.text)
+            };
+            self.errors.push(ScriptError::new(name.span, message).with_label("not declared").with_help(help));
+            return None;
+        };
+        if declared.kind != kind {
+            self.errors.push(
+                ScriptError::new(name.span, format!("`{}` is a {} declaration, not a {}", name.text, declared.kind.keyword(), kind.keyword()))
+                    .with_label("wrong kind of declaration"),
+            );
+            return None;
+        }
+        let before = self.errors.len();
+        let owner = format!("{} `{}`", kind.keyword(), name.text);
+        require_settings(declared.constructor.params, &declared.settings, &owner, declared.span, &mut self.errors);
+        if self.errors.len() != before {
+            return None;
+        }
+        let settings = with_defaults(declared.constructor.params, declared.settings, declared.span);
+        Some(match kind {
+            DeclKind::Model => Completed::Model(model_spec(&name.text, declared.constructor.name, &settings)),
+            _ => Completed::Data(data_spec(&name.text, declared.constructor.name, &settings, declared.span)),
+        })
+    }
+
+    fn settings(&mut self, settings: &[crate::syntax::ast::Setting]) -> Vec<(Name, Spanned<Value>)> {
+        settings
+            .iter()
+            .filter_map(|s| self.expr(&s.value).map(|v| (s.name.clone(), v)))
+            .collect()
+    }
+
+    fn write(&mut self, value: &Expr, target: &Expr) {
+        let value = self.expr(value);
+        let target = self.expr(target);
+        let (Some(value), Some(target)) = (value, target) else { return };
+        let Value::Text(path) = &target.value else {
+            self.errors.push(
+                ScriptError::new(target.span, "`write` needs a file name")
+                    .with_label(format!("found {}", target.value.describe()))
+                    .with_help("write a string such as \"scores.csv\" (relative to the run directory)"),
+            );
+            return;
+        };
+        if !matches!(value.value, Value::Result(..)) {
+            self.errors.push(
+                ScriptError::new(value.span, "only results can be written")
+                    .with_label(format!("found {}", value.value.describe()))
+                    .with_help("write a metric table, e.g. `write scores -> \"scores.csv\"`"),
+            );
+            return;
+        }
+        let path = PathBuf::from(path);
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !["csv", "json"].contains(&extension) || path.is_absolute() || path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+            self.errors.push(
+                ScriptError::new(target.span, "unsupported output file")
+                    .with_label("tables are written as .csv or .json inside the run directory")
+                    .with_help("use a relative name ending in .csv or .json, e.g. \"scores.csv\""),
+            );
+            return;
+        }
+        self.steps.push(Step::Write(WriteSpec { value, path }));
+    }
+
+    /// Computes an expression's check-time value, reporting errors.
+    fn expr(&mut self, expr: &Expr) -> Option<Spanned<Value>> {
+        let span = expr.span;
+        let value = match &expr.kind {
+            ExprKind::Invalid => return None,
+            ExprKind::Number { value, integer } => {
+                if *integer && value.abs() < 9.0e15 {
+                    Value::Integer(*value as i64)
+                } else {
+                    Value::Number(*value)
+                }
+            }
+            ExprKind::Str(s) => Value::Text(s.clone()),
+            ExprKind::Date(d) => Value::Date(*d),
+            ExprKind::Range(a, b) => {
+                let (a, b) = (self.expr(a)?, self.expr(b)?);
+                match (a.value, b.value) {
+                    (Value::Date(start), Value::Date(end)) => Value::Period(DateRange { start, end }),
+                    (Value::Integer(start), Value::Integer(end)) => Value::IntRange(start, end),
+                    (x, y) => {
+                        self.errors.push(
+                            ScriptError::new(span, "a range joins two dates or two integers")
+                                .with_label(format!("found {} and {}", x.describe(), y.describe()))
+                                .with_help("write e.g. 1999-10-01..2008-09-30 or 1..8"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            ExprKind::List(items) => {
+                let values: Vec<_> = items.iter().map(|i| self.expr(i)).collect();
+                Value::List(values.into_iter().collect::<Option<Vec<_>>>()?)
+            }
+            ExprKind::Name(name) => match self.scope.get(name) {
+                Some(Binding::Poisoned) => return None,
+                Some(Binding::Value(v)) => v.value.clone(),
+                Some(Binding::Declared(d)) => Value::Declared(d.kind, name.clone()),
+                None => Value::Symbol(name.clone()),
+            },
+            ExprKind::Member(inner, field) => {
+                let inner = self.expr(inner)?;
+                match (&inner.value, field.text.as_str()) {
+                    (Value::Result(step, ResultKind::MetricTable), "median") => Value::Result(*step, ResultKind::Median),
+                    (Value::Result(step, ResultKind::MetricTable), "mean") => Value::Result(*step, ResultKind::Mean),
+                    (v, _) => {
+                        self.errors.push(
+                            ScriptError::new(field.span, format!("{} has no field `{}`", v.describe(), field.text))
+                                .with_label("unknown field")
+                                .with_help("metric tables have the fields `median` and `mean`"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            ExprKind::Call { callee, positional, named } => return self.call(callee, positional, named, span),
+        };
+        Some(Spanned { value, span })
+    }
+
+    fn call(&mut self, callee: &Name, positional: &[Expr], named: &[crate::syntax::ast::Setting], span: Span) -> Option<Spanned<Value>> {
+        let value = match callee.text.as_str() {
+            "data_dir" | "basin_file" => {
+                let [arg] = positional else {
+                    self.errors.push(
+                        ScriptError::new(span, format!("`{}` takes one file name", callee.text))
+                            .with_help(format!("write `{}(\"name\")`", callee.text)),
+                    );
+                    return None;
+                };
+                let arg = self.expr(arg)?;
+                let Value::Text(text) = arg.value else {
+                    self.errors.push(
+                        ScriptError::new(arg.span, format!("`{}` takes a string", callee.text))
+                            .with_label(format!("found {}", arg.value.describe())),
+                    );
+                    return None;
+                };
+                if callee.text == "data_dir" {
+                    Value::Path(self.env.data_root.join(text))
+                } else {
+                    Value::BasinFile(PathBuf::from(text))
+                }
+            }
+            "evaluate" => {
+                let [run] = positional else {
+                    self.errors.push(
+                        ScriptError::new(span, "`evaluate` takes one trained run and named settings")
+                            .with_help("write `evaluate(run, period = test, metrics = [nse, kge])`"),
+                    );
+                    return None;
+                };
+                let run_value = self.expr(run)?;
+                let run_name = match (&run_value.value, self.scope.get(match &run_value.value {
+                    Value::Declared(_, n) => n.as_str(),
+                    _ => "",
+                })) {
+                    (Value::Declared(DeclKind::Train, name), Some(Binding::Declared(d))) => {
+                        let Some(train) = d.train.clone() else { return None };
+                        (name.clone(), train)
+                    }
+                    (v, _) => {
+                        let candidates: Vec<&str> = self
+                            .scope
+                            .iter()
+                            .filter_map(|(n, b)| matches!(b, Binding::Declared(d) if d.kind == DeclKind::Train).then_some(n.as_str()))
+                            .collect();
+                        let help = match v {
+                            Value::Symbol(s) => did_you_mean(s, candidates.iter().copied()),
+                            _ => None,
+                        }
+                        .unwrap_or_else(|| "evaluate a `train` declaration".to_string());
+                        let message = match v {
+                            Value::Symbol(s) => format!("unknown training run `{s}`"),
+                            other => format!("`evaluate` needs a training run, found {}", other.describe()),
+                        };
+                        self.errors.push(ScriptError::new(run_value.span, message).with_label("not a `train` declaration").with_help(help));
+                        return None;
+                    }
+                };
+                let given = self.settings(named);
+                let spec = FUNCTIONS.iter().find(|f| f.name == "evaluate").expect("evaluate is registered");
+                let before = self.errors.len();
+                let args = check_settings(spec.params, given, "`evaluate`", span, &mut self.errors);
+                if self.errors.len() != before {
+                    return None;
+                }
+                let (run_name, train) = run_name;
+                let period = symbol(&args["period"]);
+                let available = match period.as_str() {
+                    "validation" => train.data.validation.is_some(),
+                    "test" => train.data.test.is_some(),
+                    _ => true,
+                };
+                if !available {
+                    self.errors.push(
+                        ScriptError::new(args["period"].span, format!("data set `{}` has no {period} period", train.data.name))
+                            .with_label("not declared on the data set")
+                            .with_help(format!("add `{period} = START..END` to the data declaration")),
+                    );
+                    return None;
+                }
+                let metrics = symbols(&args["metrics"]);
+                self.steps.push(Step::Evaluate(EvaluateSpec { run: run_name, period, metrics, span }));
+                Value::Result(self.steps.len() - 1, ResultKind::MetricTable)
+            }
+            name if LOSSES.iter().any(|l| l.name == name) => {
+                if let Some(first) = positional.first() {
+                    self.errors.push(
+                        ScriptError::new(first.span, format!("`{name}` takes named arguments only"))
+                            .with_help("write e.g. `nse_star(eps = 0.1)`"),
+                    );
+                    return None;
+                }
+                let args = self.settings(named);
+                Value::Call(CallValue {
+                    name: name.to_string(),
+                    args: args.into_iter().map(|(n, v)| (n.text, v)).collect(),
+                })
+            }
+            name => {
+                let candidates = FUNCTIONS.iter().chain(LOSSES).map(|f| f.name);
+                let help = did_you_mean(name, candidates.clone())
+                    .unwrap_or_else(|| format!("functions are {}", list(candidates)));
+                self.errors.push(
+                    ScriptError::new(callee.span, format!("unknown function `{name}`"))
+                        .with_label("not a function")
+                        .with_help(help),
+                );
+                return None;
+            }
+        };
+        Some(Spanned { value, span })
+    }
+}
+
+/// The pseudo-constructor of training runs (their settings are [`TRAIN_PARAMS`]).
+static TRAIN_CONSTRUCTOR: CallSpec = CallSpec {
+    name: "train",
+    doc: "a training run of a model on a data set",
+    params: TRAIN_PARAMS,
+};
+
+enum Completed {
+    Model(ModelSpec),
+    Data(DataSpec),
+}
+
+fn what(kind: DeclKind) -> &'static str {
+    match kind {
+        DeclKind::Data => "data set",
+        DeclKind::Model => "model",
+        DeclKind::Train => "training run",
+    }
+}
+
+fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn symbol(value: &Spanned<Value>) -> String {
+    match &value.value {
+        Value::Symbol(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn symbols(value: &Spanned<Value>) -> Vec<String> {
+    spanned_symbols(value).into_iter().map(|s| s.value).collect()
+}
+
+fn spanned_symbols(value: &Spanned<Value>) -> Vec<Spanned<String>> {
+    match &value.value {
+        Value::List(items) => items
+            .iter()
+            .map(|i| Spanned {
+                value: symbol(i),
+                span: i.span,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn integer(value: &Spanned<Value>) -> i64 {
+    match value.value {
+        Value::Integer(i) => i,
+        Value::Number(x) => x as i64,
+        _ => 0,
+    }
+}
+
+fn number(value: &Spanned<Value>) -> f64 {
+    match value.value {
+        Value::Integer(i) => i as f64,
+        Value::Number(x) => x,
+        _ => 0.0,
+    }
+}
+
+fn period(value: &Spanned<Value>) -> Spanned<DateRange> {
+    match &value.value {
+        Value::Period(p) => Spanned {
+            value: p.clone(),
+            span: value.span,
+        },
+        _ => unreachable!("checked as a period"),
+    }
+}
+
+fn model_spec(name: &str, architecture: &str, s: &BTreeMap<String, Spanned<Value>>) -> ModelSpec {
+    ModelSpec {
+        name: name.to_string(),
+        architecture: architecture.to_string(),
+        hidden: integer(&s["hidden"]) as usize,
+        dropout: number(&s["dropout"]),
+        initial_forget_bias: number(&s["initial_forget_bias"]),
+    }
+}
+
+fn data_spec(name: &str, source: &str, s: &BTreeMap<String, Spanned<Value>>, span: Span) -> DataSpec {
+    let basins = match &s["basins"].value {
+        Value::BasinFile(path) => BasinsSpec::File(Spanned {
+            value: path.clone(),
+            span: s["basins"].span,
+        }),
+        Value::List(items) => BasinsSpec::Listed(
+            items
+                .iter()
+                .map(|i| Spanned {
+                    value: match &i.value {
+                        Value::Text(t) => t.clone(),
+                        other => other.to_string(),
+                    },
+                    span: i.span,
+                })
+                .collect(),
+        ),
+        _ => unreachable!("checked as basins"),
+    };
+    DataSpec {
+        name: name.to_string(),
+        source: source.to_string(),
+        root: match &s["root"].value {
+            Value::Path(p) => p.clone(),
+            _ => unreachable!("checked as a path"),
+        },
+        basins,
+        forcing: symbol(&s["forcing"]),
+        inputs: spanned_symbols(&s["inputs"]),
+        statics: spanned_symbols(&s["statics"]),
+        target: symbol(&s["target"]),
+        train: period(&s["train"]),
+        validation: s.get("validation").map(period),
+        test: s.get("test").map(period),
+        lookback: integer(&s["lookback"]) as usize,
+        span,
+    }
+}
+
+fn train_spec(decl: &Declaration, s: &BTreeMap<String, Spanned<Value>>, model: Completed, data: Completed) -> TrainSpec {
+    let (Completed::Model(model), Completed::Data(data)) = (model, data) else {
+        unreachable!("completed by kind")
+    };
+    let loss = match &s["loss"].value {
+        Value::Call(call) if call.name == "nse_star" => LossSpec::NseStar { eps: number(&call.args["eps"]) },
+        _ => LossSpec::Mse,
+    };
+    TrainSpec {
+        name: decl.name.text.clone(),
+        model,
+        data,
+        loss,
+        learning_rate: number(&s["learning_rate"]),
+        epochs: integer(&s["epochs"]) as usize,
+        batch: integer(&s["batch"]) as usize,
+        seed: integer(&s["seed"]) as u64,
+        clip_grad_norm: s.get("clip_grad_norm").map(number),
+        samples_per_epoch: s.get("samples_per_epoch").map(|v| integer(v) as usize),
+        device: symbol(&s["device"]),
+        span: decl.span,
+    }
+}

@@ -1,0 +1,58 @@
+//! Settings of `train` declarations.
+
+use super::{CallSpec, LOSSES};
+use crate::checking::params::{Default, Param, ParamKind};
+
+const LOSS_SPECS: &[CallSpec] = LOSSES;
+
+/// Parameters of `train NAME = MODEL on DATA { ... }`.
+pub const TRAIN_PARAMS: &[Param] = &[
+    Param {
+        name: "loss",
+        kind: ParamKind::OneOf(LOSS_SPECS),
+        default: Default::Name("mse"),
+        doc: "training loss: mse or nse_star(eps = 0.1)",
+    },
+    Param {
+        name: "learning_rate",
+        kind: ParamKind::Number { min: 0.0, max: 10.0 },
+        default: Default::Number(1e-3),
+        doc: "Adam step size",
+    },
+    Param {
+        name: "epochs",
+        kind: ParamKind::Integer { min: 1, max: 100_000 },
+        default: Default::Integer(10),
+        doc: "passes over the training samples",
+    },
+    Param {
+        name: "batch",
+        kind: ParamKind::Integer { min: 1, max: 1_000_000 },
+        default: Default::Integer(256),
+        doc: "samples per optimisation step",
+    },
+    Param {
+        name: "seed",
+        kind: ParamKind::Integer { min: 0, max: i64::MAX },
+        default: Default::Integer(0),
+        doc: "seed of weight initialisation, shuffling and dropout",
+    },
+    Param {
+        name: "clip_grad_norm",
+        kind: ParamKind::Number { min: 0.0, max: 1e9 },
+        default: Default::Absent,
+        doc: "largest global L2 norm of the gradient (unclipped when absent)",
+    },
+    Param {
+        name: "samples_per_epoch",
+        kind: ParamKind::Integer { min: 1, max: i64::MAX },
+        default: Default::Absent,
+        doc: "draw this many random training samples per epoch instead of all of them",
+    },
+    Param {
+        name: "device",
+        kind: ParamKind::Choice(&["cpu", "cuda"]),
+        default: Default::Name("cpu"),
+        doc: "where to train: cpu (fused kernels) or cuda (needs a build with --features cuda)",
+    },
+];

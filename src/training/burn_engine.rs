@@ -1,0 +1,164 @@
+//! The training engine on any Burn backend: the [`Lstm`] module, Burn's autodiff and Adam.
+//!
+//! This is the backend-generic path (CPU through `ndarray`, NVIDIA GPUs through CUDA) and the
+//! reference the fused CPU engine is checked against. The loss is evaluated in plain Rust on the
+//! predictions; its gradient is fed back into the graph as the constant weights of a sum, so
+//! `backward` of `sum(prediction * dloss/dprediction)` yields the parameter gradients.
+//!
+//! Gradient clipping rescales all parameter gradients together by one factor so that their
+//! global L2 norm is at most the limit (PyTorch's `clip_grad_norm_`, with its `1e-6` guard).
+//! Burn's own `GradientClippingConfig::Norm` clips each parameter tensor separately, so it is
+//! not used.
+
+use burn::module::{AutodiffModule, Module, ModuleVisitor, Param};
+use burn::optim::adaptor::OptimizerAdaptor;
+use burn::optim::{Adam, AdamConfig, GradientsParams, Optimizer};
+use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::{Tensor, TensorData};
+
+use crate::data::windows::Batch;
+use crate::models::lstm::Lstm;
+use crate::models::weights::LstmWeights;
+use crate::training::engine::{AdamSettings, Engine, Loss};
+
+/// Added to the global gradient norm before dividing the limit by it (as in PyTorch).
+const CLIP_GUARD: f32 = 1e-6;
+
+/// An [`Engine`] running an [`Lstm`] on the autodiff backend `B`.
+pub struct BurnEngine<B: AutodiffBackend> {
+    /// The model being trained.
+    model: Lstm<B>,
+    /// Adam with its moment estimates.
+    optimizer: OptimizerAdaptor<Adam, Lstm<B>, B>,
+    /// Largest global gradient norm, if clipping.
+    clip_grad_norm: Option<f32>,
+    /// The device tensors live on.
+    device: B::Device,
+}
+
+impl<B: AutodiffBackend> BurnEngine<B> {
+    /// An engine holding `weights` on `device`, optimised with Adam under `adam` (the step size
+    /// comes with each [`Engine::train_step`]), with dropout probability `dropout` (in `[0, 1)`)
+    /// on the last hidden state, drawn from the backend's generator seeded with `seed`.
+    ///
+    /// The backend's generator is shared by everything on the device, so two engines trained
+    /// in turn on one device draw from one stream.
+    pub fn new(
+        weights: LstmWeights,
+        adam: AdamSettings,
+        dropout: f64,
+        seed: u64,
+        device: B::Device,
+    ) -> Self {
+        B::seed(&device, seed);
+        let optimizer = AdamConfig::new()
+            .with_beta_1(adam.beta1)
+            .with_beta_2(adam.beta2)
+            .with_epsilon(adam.epsilon)
+            .init();
+        BurnEngine {
+            model: Lstm::from_weights(&weights, dropout, &device),
+            optimizer,
+            clip_grad_norm: adam.clip_grad_norm,
+            device,
+        }
+    }
+
+    /// The model in its current state.
+    pub fn model(&self) -> &Lstm<B> {
+        &self.model
+    }
+
+    /// The inputs of `batch` as a `[size, steps, features]` tensor on the engine's device.
+    fn inputs<C: burn::tensor::backend::Backend<Device = B::Device>>(
+        &self,
+        batch: &Batch,
+    ) -> Tensor<C, 3> {
+        Tensor::from_data(
+            TensorData::new(batch.x.clone(), [batch.size, batch.steps, batch.features]),
+            &self.device,
+        )
+    }
+}
+
+impl<B: AutodiffBackend> Engine for BurnEngine<B> {
+    fn train_step(&mut self, batch: &Batch, loss: &dyn Loss, learning_rate: f32) -> f32 {
+        let prediction = self.model.forward(self.inputs::<B>(batch));
+        let dims = prediction.dims();
+        let values: Vec<f32> = prediction.clone().into_data().iter::<f32>().collect();
+        let (value, gradient) = loss.value_and_gradient(&values, batch);
+        let gradient = Tensor::<B, 2>::from_data(TensorData::new(gradient, dims), &self.device);
+        let gradients = (prediction * gradient).sum().backward();
+        let mut gradients = GradientsParams::from_grads(gradients, &self.model);
+        if let Some(limit) = self.clip_grad_norm {
+            clip_global_norm(&self.model, &mut gradients, limit);
+        }
+        self.model = self
+            .optimizer
+            .step(f64::from(learning_rate), self.model.clone(), gradients);
+        value
+    }
+
+    fn predict(&mut self, batch: &Batch) -> Vec<f32> {
+        let model = self.model.valid();
+        let x = self.inputs::<B::InnerBackend>(batch);
+        model.forward(x).into_data().iter::<f32>().collect()
+    }
+
+    fn weights(&self) -> LstmWeights {
+        self.model.to_weights()
+    }
+}
+
+/// Scales every gradient of `model` in `gradients` by `min(1, limit / (norm + 1e-6))`, where
+/// `norm` is the L2 norm of all of them together.
+fn clip_global_norm<B: AutodiffBackend>(
+    model: &Lstm<B>,
+    gradients: &mut GradientsParams,
+    limit: f32,
+) {
+    let mut squares = SquaredNorm::<B> {
+        gradients,
+        total: None,
+    };
+    model.visit(&mut squares);
+    let Some(total) = squares.total else {
+        return;
+    };
+    let limit = Tensor::<B::InnerBackend, 1>::from_data([limit], &total.device());
+    let factor = (limit / total.sqrt().add_scalar(CLIP_GUARD)).clamp_max(1.0);
+    model.visit(&mut Rescale::<B> { gradients, factor });
+}
+
+/// Sums the squares of all parameter gradients.
+struct SquaredNorm<'a, B: AutodiffBackend> {
+    gradients: &'a GradientsParams,
+    total: Option<Tensor<B::InnerBackend, 1>>,
+}
+
+impl<B: AutodiffBackend> ModuleVisitor<B> for SquaredNorm<'_, B> {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
+        if let Some(gradient) = self.gradients.get::<B::InnerBackend, D>(param.id) {
+            let squares = gradient.square().sum();
+            self.total = Some(match self.total.take() {
+                Some(total) => total + squares,
+                None => squares,
+            });
+        }
+    }
+}
+
+/// Multiplies every parameter gradient by one factor.
+struct Rescale<'a, B: AutodiffBackend> {
+    gradients: &'a mut GradientsParams,
+    factor: Tensor<B::InnerBackend, 1>,
+}
+
+impl<B: AutodiffBackend> ModuleVisitor<B> for Rescale<'_, B> {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
+        if let Some(gradient) = self.gradients.remove::<B::InnerBackend, D>(param.id) {
+            let scaled = gradient * self.factor.clone().unsqueeze::<D>();
+            self.gradients.register(param.id, scaled);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The element-wise half of an LSTM step: gate non-linearities and state updates, forward and
+//! backward, in one pass over a step's gate buffer.
+//!
+//! A gate row holds `4 * hidden` values per sample in the order (input, forget, cell candidate,
+//! output). The forward pass turns pre-activations into activations in place; the backward pass
+//! turns the stored activations into gradients of the pre-activations in place. On x86-64 the
+//! same code is also compiled for AVX-512 and for AVX2, both with fused multiply-adds, and the
+//! widest build the processor supports is chosen at run time (the first time, for every call).
+
+use super::activations::{mul_add, sigmoid, tanh};
+
+/// Defines a public function that runs a portable body compiled for the widest SIMD
+/// instruction set the processor offers (AVX-512, else AVX2 with FMA, else the build target);
+/// the body takes a `const FMA: bool` saying whether fused multiply-adds are available.
+macro_rules! multiversioned {
+    ($(#[$doc:meta])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) => $body:ident) => {
+        $(#[$doc])*
+        pub fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f,avx2,fma")]
+                fn avx512($($arg: $ty),*) {
+                    $body::<true>($($arg),*)
+                }
+                #[target_feature(enable = "avx2,fma")]
+                fn avx2($($arg: $ty),*) {
+                    $body::<true>($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") && std::env::var("NO512").is_err() {
+                    // SAFETY: the processor supports the features `avx512` is compiled for.
+                    return unsafe { avx512($($arg),*) };
+                }
+                if std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                {
+                    // SAFETY: the processor supports the features `avx2` is compiled for.
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            $body::<false>($($arg),*)
+        }
+    };
+}
+
+multiversioned! {
+    /// Forward step for a block of samples.
+    ///
+    /// `gates` (`[samples][4 * hidden]`) holds pre-activations on entry, and the activations
+    /// (i, f, g, o) on return. `previous_cell` is `c_{t-1}` (`None` for the zero initial state);
+    /// `cell` receives `c_t` (`[samples][hidden]`) and `hidden_state` receives `h_t`, the state
+    /// of sample `s` at offset `s * state_stride`.
+    pub fn forward(
+        gates: &mut [f32],
+        previous_cell: Option<&[f32]>,
+        cell: &mut [f32],
+        hidden_state: &mut [f32],
+        state_stride: usize,
+        hidden: usize,
+    ) => forward_body
+}
+
+multiversioned! {
+    /// Backward step for a block of samples.
+    ///
+    /// `gates` holds the activations of step `t` on entry and the gradients of the loss with
+    /// respect to the pre-activations on return. `cell` is `c_t`, `previous_cell` is `c_{t-1}`
+    /// (`None` at the first step), `hidden_gradient` is `dL/dh_t` and `cell_gradient` holds
+    /// `dL/dc_t` from later steps on entry and `dL/dc_{t-1}` on return.
+    pub fn backward(
+        gates: &mut [f32],
+        previous_cell: Option<&[f32]>,
+        cell: &[f32],
+        hidden_gradient: &[f32],
+        cell_gradient: &mut [f32],
+        hidden: usize,
+    ) => backward_body
+}
+
+/// Portable body of [`forward`].
+#[inline(always)]
+fn forward_body<const FMA: bool>(
+    gates: &mut [f32],
+    previous_cell: Option<&[f32]>,
+    cell: &mut [f32],
+    hidden_state: &mut [f32],
+    state_stride: usize,
+    hidden: usize,
+) {
+    let rows = gates.chunks_exact_mut(4 * hidden);
+    let cells = cell.chunks_exact_mut(hidden);
+    let states = hidden_state.chunks_mut(state_stride);
+    for (sample, ((gate_row, c), h)) in rows.zip(cells).zip(states).enumerate() {
+        let (gi, rest) = gate_row.split_at_mut(hidden);
+        let (gf, rest) = rest.split_at_mut(hidden);
+        let (gg, go) = rest.split_at_mut(hidden);
+        match previous_cell {
+            Some(previous) => {
+                let c_prev = &previous[sample * hidden..(sample + 1) * hidden];
+                forward_row::<FMA, false>(gi, gf, gg, go, c_prev, c, h);
+            }
+            None => forward_row::<FMA, true>(gi, gf, gg, go, &[], c, h),
+        }
+    }
+}
+
+/// Forward step of one sample: `gates` are its (input, forget, cell, output) blocks, `c_prev`
+/// its previous cell state (ignored, and may be empty, when `FIRST`).
+///
+/// Each non-linearity gets its own loop: the iterations of such a loop are independent, so the
+/// processor overlaps their long polynomial chains instead of waiting on one.
+#[inline(always)]
+fn forward_row<const FMA: bool, const FIRST: bool>(
+    gi: &mut [f32],
+    gf: &mut [f32],
+    gg: &mut [f32],
+    go: &mut [f32],
+    c_prev: &[f32],
+    c: &mut [f32],
+    h: &mut [f32],
+) {
+    let n = c.len();
+    let (gi, gf, gg, go, h) = (&mut gi[..n], &mut gf[..n], &mut gg[..n], &mut go[..n], &mut h[..n]);
+    let c_prev = if FIRST { c_prev } else { &c_prev[..n] };
+    gi.iter_mut().for_each(|v| *v = sigmoid::<FMA>(*v));
+    gf.iter_mut().for_each(|v| *v = sigmoid::<FMA>(*v));
+    gg.iter_mut().for_each(|v| *v = tanh::<FMA>(*v));
+    go.iter_mut().for_each(|v| *v = sigmoid::<FMA>(*v));
+    for j in 0..n {
+        c[j] = if FIRST {
+            gi[j] * gg[j]
+        } else {
+            mul_add::<FMA>(gf[j], c_prev[j], gi[j] * gg[j])
+        };
+    }
+    for j in 0..n {
+        h[j] = go[j] * tanh::<FMA>(c[j]);
+    }
+}
+
+/// Portable body of [`backward`].
+#[inline(always)]
+fn backward_body<const FMA: bool>(
+    gates: &mut [f32],
+    previous_cell: Option<&[f32]>,
+    cell: &[f32],
+    hidden_gradient: &[f32],
+    cell_gradient: &mut [f32],
+    hidden: usize,
+) {
+    let rows = gates.chunks_exact_mut(4 * hidden);
+    let cells = cell.chunks_exact(hidden);
+    let dhs = hidden_gradient.chunks_exact(hidden);
+    let dcs = cell_gradient.chunks_exact_mut(hidden);
+    for (sample, (((gate_row, c), dh), dc)) in rows.zip(cells).zip(dhs).zip(dcs).enumerate() {
+        let (gi, rest) = gate_row.split_at_mut(hidden);
+        let (gf, rest) = rest.split_at_mut(hidden);
+        let (gg, go) = rest.split_at_mut(hidden);
+        match previous_cell {
+            Some(previous) => {
+                let c_prev = &previous[sample * hidden..(sample + 1) * hidden];
+                backward_row::<FMA, false>(gi, gf, gg, go, c_prev, c, dh, dc);
+            }
+            None => backward_row::<FMA, true>(gi, gf, gg, go, &[], c, dh, dc),
+        }
+    }
+}
+
+/// Backward step of one sample: `gates` hold its activations on entry and the gradients of its
+/// pre-activations on return; `c_prev` is its previous cell state (ignored when `FIRST`, as
+/// `c_0` is zero).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)] // One slice per stream keeps them provably disjoint.
+fn backward_row<const FMA: bool, const FIRST: bool>(
+    gi: &mut [f32],
+    gf: &mut [f32],
+    gg: &mut [f32],
+    go: &mut [f32],
+    c_prev: &[f32],
+    c: &[f32],
+    dh: &[f32],
+    dc: &mut [f32],
+) {
+    let n = dc.len();
+    let (gi, gf, gg, go, c, dh) = (
+        &mut gi[..n],
+        &mut gf[..n],
+        &mut gg[..n],
+        &mut go[..n],
+        &c[..n],
+        &dh[..n],
+    );
+    let c_prev = if FIRST { c_prev } else { &c_prev[..n] };
+    for j in 0..n {
+        let (i, f, g, o) = (gi[j], gf[j], gg[j], go[j]);
+        let tanh_c = tanh::<FMA>(c[j]);
+        let d_o = dh[j] * tanh_c;
+        let d_c = mul_add::<FMA>(dh[j] * o, 1.0 - tanh_c * tanh_c, dc[j]);
+        let d_f = if FIRST { 0.0 } else { d_c * c_prev[j] };
+        dc[j] = d_c * f;
+        gi[j] = d_c * g * i * (1.0 - i);
+        gf[j] = d_f * f * (1.0 - f);
+        gg[j] = d_c * i * (1.0 - g * g);
+        go[j] = d_o * o * (1.0 - o);
+    }
+}
