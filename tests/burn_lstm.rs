@@ -156,7 +156,7 @@ fn dropout_is_seeded_and_off_in_prediction() {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let start = weights(3, 8, 1);
     let data = batch(6, 5, 3, 1);
-    let train = |dropout: f64, seed: u64| {
+    let train = |dropout: f32, seed: u64| {
         let mut engine = BurnEngine::<CpuAutodiff>::new(
             start.clone(),
             adam(),

@@ -50,7 +50,10 @@ fn clipping_scales_the_gradient_to_the_given_norm() {
     let norm = clip_grad_norm(&mut gradient, 2.6);
     assert!((norm - 13.0).abs() < 1e-5);
     let clipped = gradient.iter().map(|g| g * g).sum::<f32>().sqrt();
-    assert!((clipped - 2.6).abs() < 1e-5, "norm after clipping {clipped}");
+    assert!(
+        (clipped - 2.6).abs() < 1e-5,
+        "norm after clipping {clipped}"
+    );
     let direction = [3.0 / 13.0, -4.0 / 13.0, 0.0, 12.0 / 13.0];
     for (g, d) in gradient.iter().zip(direction) {
         assert!((g / 2.6 - d).abs() < 1e-6);
@@ -77,6 +80,20 @@ fn training_is_bit_identical_for_a_seed() {
     assert_eq!(first, weights_after_three_steps(42, 2));
     assert_eq!(first, weights_after_three_steps(42, 1));
     assert_ne!(first, weights_after_three_steps(43, 2));
+}
+
+#[test]
+fn batches_of_changing_size_and_predictions_between_steps_leave_no_trace() {
+    let mut engine = FusedLstm::new(init_weights(SHAPE, 2, 1.0), adam(None), 0.2, 3);
+    engine.train_step(&random_batch(7, 9, 3, 1, 30), &MeanSquaredError, 0.01);
+    engine.predict(&random_batch(300, 12, 3, 1, 31));
+    engine.train_step(&random_batch(2, 4, 3, 1, 32), &MeanSquaredError, 0.01);
+    engine.predict(&random_batch(1, 1, 3, 1, 33));
+    let batch = random_batch(5, 6, 3, 1, 34);
+    let (loss, gradient) = engine.gradients(&batch, &MeanSquaredError);
+    let mut fresh = FusedLstm::new(engine.weights(), adam(None), 0.2, 3);
+    assert_eq!((loss, gradient), fresh.gradients(&batch, &MeanSquaredError));
+    assert_eq!(engine.predict(&batch), fresh.predict(&batch));
 }
 
 #[test]
@@ -138,7 +155,11 @@ fn training_learns_the_sum_of_the_last_three_inputs() {
     let test = summing_task(256, 999);
     let mse = |engine: &mut FusedLstm| -> f32 {
         let predictions = engine.predict(&test);
-        let squares: f32 = predictions.iter().zip(&test.y).map(|(p, y)| (p - y).powi(2)).sum();
+        let squares: f32 = predictions
+            .iter()
+            .zip(&test.y)
+            .map(|(p, y)| (p - y).powi(2))
+            .sum();
         squares / test.size as f32
     };
     let before = mse(&mut engine);
@@ -147,5 +168,8 @@ fn training_learns_the_sum_of_the_last_three_inputs() {
     }
     let after = mse(&mut engine);
     assert!(before > 0.5, "the task starts unexplained: {before}");
-    assert!(after < before / 20.0, "mean squared error {before} -> {after}");
+    assert!(
+        after < before / 20.0,
+        "mean squared error {before} -> {after}"
+    );
 }

@@ -67,7 +67,7 @@ fn writes_png_and_svg_with_title_axis_labels_and_legend() {
         "simulated",
         "Date",
         "Streamflow (mm/day)",
-        "2002",
+        "2002-01",
     ] {
         assert!(
             text.contains(&format!("\n{label}\n")),

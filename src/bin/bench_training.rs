@@ -2,8 +2,9 @@
 //!
 //! Run with `cargo run --release --bin bench_training`. For a batch of 256 windows of 365 days
 //! with 5 inputs, it prints the milliseconds per training step (forward, MSE loss, backward,
-//! clipping, Adam) and per inference batch, for hidden sizes 64 and 256 on one and two threads,
-//! averaged over a few steps after a warm-up step.
+//! clipping, Adam) and per inference batch, for hidden sizes 64 and 256 on one and two threads:
+//! the mean over a few steps after a warm-up step, and the fastest step (a better guide when
+//! other work shares the machine).
 
 use std::time::Instant;
 
@@ -27,9 +28,8 @@ const CASES: [(usize, usize); 2] = [(64, 10), (256, 3)];
 
 /// A batch of inputs and targets spread like normalised data (uniform on `[-1.7, 1.7]`).
 fn random_batch(rng: &mut ChaCha8Rng) -> Batch {
-    let mut draw = |count: usize| -> Vec<f32> {
-        (0..count).map(|_| rng.random_range(-1.7..1.7)).collect()
-    };
+    let mut draw =
+        |count: usize| -> Vec<f32> { (0..count).map(|_| rng.random_range(-1.7..1.7)).collect() };
     Batch {
         size: BATCH,
         steps: STEPS,
@@ -41,14 +41,18 @@ fn random_batch(rng: &mut ChaCha8Rng) -> Batch {
     }
 }
 
-/// Milliseconds per call of `run`, averaged over `repeats` calls after one warm-up call.
-fn time_ms(repeats: usize, mut run: impl FnMut()) -> f64 {
+/// Mean and fastest milliseconds per call of `run` over `repeats` calls after a warm-up call.
+fn time_ms(repeats: usize, mut run: impl FnMut()) -> (f64, f64) {
     run();
-    let start = Instant::now();
-    for _ in 0..repeats {
-        run();
-    }
-    start.elapsed().as_secs_f64() * 1e3 / repeats as f64
+    let times: Vec<f64> = (0..repeats)
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let mean = times.iter().sum::<f64>() / repeats as f64;
+    (mean, times.iter().copied().fold(f64::INFINITY, f64::min))
 }
 
 fn main() {
@@ -78,8 +82,9 @@ fn main() {
                 engine.predict(&batch);
             });
             println!(
-                "hidden {hidden:>3}, {threads} thread(s): {train:8.1} ms per training step, \
-                 {predict:7.1} ms per inference batch"
+                "hidden {hidden:>3}, {threads} thread(s): {:7.1} ms per training step \
+                 (fastest {:7.1}), {:7.1} ms per inference batch (fastest {:7.1})",
+                train.0, train.1, predict.0, predict.1
             );
         }
     }

@@ -299,8 +299,8 @@ impl Checker {
         let scope: Vec<&str> = scope.iter().map(String::as_str).collect();
         let owner = format!("`{}`", constructor.name);
         let before = self.errors.len();
-        let checked = check_settings_in_scope(constructor.params, given, &owner, &scope, &mut self.errors);
-        if self.errors.len() != before {
+        let checked = check_settings_in_scope(constructor.params, given.values, &owner, &scope, &mut self.errors);
+        if self.errors.len() != before || !given.complete {
             self.bind(&decl.name, Binding::Poisoned);
             return;
         }
@@ -332,9 +332,9 @@ impl Checker {
             }
         };
         let given = self.settings(&decl.settings);
-        let settings = check_settings(TRAIN_PARAMS, given, "`train`", decl.span, &mut self.errors);
+        let settings = check_settings(TRAIN_PARAMS, given.values, "`train`", decl.span, &mut self.errors);
         let train = match (model, data) {
-            (Some(model), Some(data)) if self.errors.len() == before => Some(Box::new(train_spec(&decl, &settings, model, data))),
+            (Some(model), Some(data)) if self.errors.len() == before && given.complete => Some(Box::new(train_spec(&decl, &settings, model, data))),
             _ => None,
         };
         if train.is_none() {
@@ -398,11 +398,19 @@ impl Checker {
         })
     }
 
-    fn settings(&mut self, settings: &[crate::syntax::ast::Setting]) -> Vec<(Name, Spanned<Value>)> {
-        settings
+    /// The values of a block's settings; a setting whose value had an error is left out and
+    /// `complete` is false (so that it is not also reported as missing).
+    fn settings(&mut self, settings: &[crate::syntax::ast::Setting]) -> Settings {
+        let mut complete = true;
+        let values = settings
             .iter()
-            .filter_map(|s| self.expr(&s.value).map(|v| (s.name.clone(), v)))
-            .collect()
+            .filter_map(|s| {
+                let value = self.expr(&s.value);
+                complete &= value.is_some();
+                value.map(|v| (s.name.clone(), v))
+            })
+            .collect();
+        Settings { values, complete }
     }
 
     fn write(&mut self, value: &Expr, target: &Expr) {
@@ -560,8 +568,8 @@ impl Checker {
                 let given = self.settings(named);
                 let spec = FUNCTIONS.iter().find(|f| f.name == "evaluate").expect("evaluate is registered");
                 let before = self.errors.len();
-                let args = check_settings(spec.params, given, "`evaluate`", span, &mut self.errors);
-                if self.errors.len() != before {
+                let args = check_settings(spec.params, given.values, "`evaluate`", span, &mut self.errors);
+                if self.errors.len() != before || !given.complete {
                     return None;
                 }
                 let (run_name, train) = run_name;
@@ -592,9 +600,12 @@ impl Checker {
                     return None;
                 }
                 let args = self.settings(named);
+                if !args.complete {
+                    return None;
+                }
                 Value::Call(CallValue {
                     name: name.to_string(),
-                    args: args.into_iter().map(|(n, v)| (n.text, v)).collect(),
+                    args: args.values.into_iter().map(|(n, v)| (n.text, v)).collect(),
                 })
             }
             name => {
@@ -611,6 +622,13 @@ impl Checker {
         };
         Some(Spanned { value, span })
     }
+}
+
+/// The values of a settings block.
+struct Settings {
+    values: Vec<(Name, Spanned<Value>)>,
+    /// Every value could be computed.
+    complete: bool,
 }
 
 /// The pseudo-constructor of training runs (their settings are [`TRAIN_PARAMS`]).

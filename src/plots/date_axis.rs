@@ -116,3 +116,56 @@ fn ticks(first: NaiveDate, last: NaiveDate, step: Step) -> Vec<NaiveDate> {
     }
     dates
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn tick_dates(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, &'static str) {
+        let ticks = date_ticks(first, last, 10);
+        let dates = ticks
+            .days
+            .iter()
+            .map(|&d| NaiveDate::from_num_days_from_ce_opt(d).unwrap())
+            .collect();
+        (dates, ticks.format)
+    }
+
+    #[test]
+    fn three_water_years_get_half_yearly_ticks() {
+        // Quarterly ticks would be 12 (> 10); half-yearly are the first of January and July.
+        let (dates, format) = tick_dates(date(2001, 10, 1), date(2004, 9, 30));
+        let expected: Vec<NaiveDate> = [2002, 2003, 2004]
+            .iter()
+            .flat_map(|&y| [date(y, 1, 1), date(y, 7, 1)])
+            .collect();
+        assert_eq!(dates, expected);
+        assert_eq!(format, "%Y-%m");
+    }
+
+    #[test]
+    fn a_week_gets_daily_ticks_and_decades_get_yearly_multiples() {
+        let (dates, format) = tick_dates(date(2000, 2, 27), date(2000, 3, 2));
+        assert_eq!(dates.len(), 5);
+        assert_eq!(dates[2], date(2000, 2, 29));
+        assert_eq!(format, "%Y-%m-%d");
+        // 1980-06-15 .. 2013-09-30: every 2 years gives 17 ticks, every 5 years 7 (1985 .. 2010).
+        let (dates, format) = tick_dates(date(1980, 6, 15), date(2013, 9, 30));
+        assert_eq!(dates.first(), Some(&date(1985, 1, 1)));
+        assert_eq!(dates.last(), Some(&date(2010, 1, 1)));
+        assert_eq!(dates.len(), 6);
+        assert_eq!(format, "%Y");
+    }
+
+    #[test]
+    fn month_ticks_skip_a_start_after_the_first_of_the_month() {
+        // 2001-01-15 .. 2001-08-20: monthly ticks are 7 (February .. August).
+        let (dates, _) = tick_dates(date(2001, 1, 15), date(2001, 8, 20));
+        assert_eq!(dates.first(), Some(&date(2001, 2, 1)));
+        assert_eq!(dates.len(), 7);
+    }
+}

@@ -9,6 +9,10 @@
 //! global L2 norm is at most the limit (PyTorch's `clip_grad_norm_`, with its `1e-6` guard).
 //! Burn's own `GradientClippingConfig::Norm` clips each parameter tensor separately, so it is
 //! not used.
+//!
+//! On the CPU, denormal floats are flushed to zero while the engine computes: gradients fading
+//! back through hundreds of steps reach the denormal range, where x86 arithmetic is slow enough
+//! to make a training step several times longer.
 
 use burn::module::{AutodiffModule, Module, ModuleVisitor, Param};
 use burn::optim::adaptor::OptimizerAdaptor;
@@ -20,6 +24,7 @@ use crate::data::windows::Batch;
 use crate::models::lstm::Lstm;
 use crate::models::weights::LstmWeights;
 use crate::training::engine::{AdamSettings, Engine, Loss};
+use crate::training::fused::denormals::FlushDenormals;
 
 /// Added to the global gradient norm before dividing the limit by it (as in PyTorch).
 const CLIP_GUARD: f32 = 1e-6;
@@ -46,7 +51,7 @@ impl<B: AutodiffBackend> BurnEngine<B> {
     pub fn new(
         weights: LstmWeights,
         adam: AdamSettings,
-        dropout: f64,
+        dropout: f32,
         seed: u64,
         device: B::Device,
     ) -> Self {
@@ -57,7 +62,7 @@ impl<B: AutodiffBackend> BurnEngine<B> {
             .with_epsilon(adam.epsilon)
             .init();
         BurnEngine {
-            model: Lstm::from_weights(&weights, dropout, &device),
+            model: Lstm::from_weights(&weights, f64::from(dropout), &device),
             optimizer,
             clip_grad_norm: adam.clip_grad_norm,
             device,
@@ -83,6 +88,7 @@ impl<B: AutodiffBackend> BurnEngine<B> {
 
 impl<B: AutodiffBackend> Engine for BurnEngine<B> {
     fn train_step(&mut self, batch: &Batch, loss: &dyn Loss, learning_rate: f32) -> f32 {
+        let _flush = FlushDenormals::enable();
         let prediction = self.model.forward(self.inputs::<B>(batch));
         let dims = prediction.dims();
         let values: Vec<f32> = prediction.clone().into_data().iter::<f32>().collect();
@@ -100,6 +106,7 @@ impl<B: AutodiffBackend> Engine for BurnEngine<B> {
     }
 
     fn predict(&mut self, batch: &Batch) -> Vec<f32> {
+        let _flush = FlushDenormals::enable();
         let model = self.model.valid();
         let x = self.inputs::<B::InnerBackend>(batch);
         model.forward(x).into_data().iter::<f32>().collect()

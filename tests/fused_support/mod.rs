@@ -11,18 +11,27 @@ pub struct MeanSquaredError;
 impl Loss for MeanSquaredError {
     fn value_and_gradient(&self, prediction: &[f32], batch: &Batch) -> (f32, Vec<f32>) {
         let count = prediction.len() as f32;
-        let errors: Vec<f32> = prediction.iter().zip(&batch.y).map(|(p, y)| p - y).collect();
+        let errors: Vec<f32> = prediction
+            .iter()
+            .zip(&batch.y)
+            .map(|(p, y)| p - y)
+            .collect();
         let value = errors.iter().map(|e| e * e).sum::<f32>() / count;
         (value, errors.iter().map(|e| 2.0 * e / count).collect())
     }
 }
 
 /// A batch of `size` windows of `steps` steps with inputs and targets uniform on `[-1, 1]`.
-pub fn random_batch(size: usize, steps: usize, features: usize, targets: usize, seed: u64) -> Batch {
+pub fn random_batch(
+    size: usize,
+    steps: usize,
+    features: usize,
+    targets: usize,
+    seed: u64,
+) -> Batch {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut draw = |count: usize| -> Vec<f32> {
-        (0..count).map(|_| rng.random_range(-1.0..1.0)).collect()
-    };
+    let mut draw =
+        |count: usize| -> Vec<f32> { (0..count).map(|_| rng.random_range(-1.0..1.0)).collect() };
     Batch {
         size,
         steps,

@@ -43,7 +43,7 @@ pub fn exp<const FMA: bool>(x: f32) -> f32 {
     p = mul_add::<FMA>(p, r, 8.333_452e-3);
     p = mul_add::<FMA>(p, r, 4.166_579_6e-2);
     p = mul_add::<FMA>(p, r, 1.666_666_5e-1);
-    p = mul_add::<FMA>(p, r, 5.000_000_1e-1);
+    p = mul_add::<FMA>(p, r, 0.5);
     let poly = mul_add::<FMA>(p * r, r, r) + 1.0;
     let exponent = (shifted.to_bits() as i32).wrapping_sub(ROUNDING_SHIFT_BITS) + 127;
     poly * f32::from_bits((exponent << 23) as u32)

@@ -1,11 +1,11 @@
 //! The element-wise half of an LSTM step: gate non-linearities and state updates, forward and
-//! backward, in one pass over a step's gate buffer.
+//! backward, in one sweep over a step's gate buffer, sample by sample.
 //!
 //! A gate row holds `4 * hidden` values per sample in the order (input, forget, cell candidate,
 //! output). The forward pass turns pre-activations into activations in place; the backward pass
 //! turns the stored activations into gradients of the pre-activations in place. On x86-64 the
 //! same code is also compiled for AVX-512 and for AVX2, both with fused multiply-adds, and the
-//! widest build the processor supports is chosen at run time (the first time, for every call).
+//! widest build the processor supports is chosen at run time.
 
 use super::activations::{mul_add, sigmoid, tanh};
 
@@ -26,7 +26,7 @@ macro_rules! multiversioned {
                 fn avx2($($arg: $ty),*) {
                     $body::<true>($($arg),*)
                 }
-                if std::arch::is_x86_feature_detected!("avx512f") && std::env::var("NO512").is_err() {
+                if std::arch::is_x86_feature_detected!("avx512f") {
                     // SAFETY: the processor supports the features `avx512` is compiled for.
                     return unsafe { avx512($($arg),*) };
                 }
@@ -62,16 +62,18 @@ multiversioned! {
 multiversioned! {
     /// Backward step for a block of samples.
     ///
-    /// `gates` holds the activations of step `t` on entry and the gradients of the loss with
-    /// respect to the pre-activations on return. `cell` is `c_t`, `previous_cell` is `c_{t-1}`
-    /// (`None` at the first step), `hidden_gradient` is `dL/dh_t` and `cell_gradient` holds
-    /// `dL/dc_t` from later steps on entry and `dL/dc_{t-1}` on return.
+    /// `activations` (`[samples][4 * hidden]`) are the gate activations of step `t`, `cell` is
+    /// `c_t` and `previous_cell` is `c_{t-1}` (`None` at the first step). `hidden_gradient` is
+    /// `dL/dh_t`; `cell_gradient` holds `dL/dc_t` from later steps on entry and `dL/dc_{t-1}` on
+    /// return. `gate_gradient` (`[samples][4 * hidden]`) receives the gradients of the loss with
+    /// respect to the gate pre-activations.
     pub fn backward(
-        gates: &mut [f32],
+        activations: &[f32],
         previous_cell: Option<&[f32]>,
         cell: &[f32],
         hidden_gradient: &[f32],
         cell_gradient: &mut [f32],
+        gate_gradient: &mut [f32],
         hidden: usize,
     ) => backward_body
 }
@@ -103,8 +105,8 @@ fn forward_body<const FMA: bool>(
     }
 }
 
-/// Forward step of one sample: `gates` are its (input, forget, cell, output) blocks, `c_prev`
-/// its previous cell state (ignored, and may be empty, when `FIRST`).
+/// Forward step of one sample: `gi`, `gf`, `gg` and `go` are its (input, forget, cell, output)
+/// gate blocks, `c_prev` its previous cell state (ignored, and may be empty, when `FIRST`).
 ///
 /// Each non-linearity gets its own loop: the iterations of such a loop are independent, so the
 /// processor overlaps their long polynomial chains instead of waiting on one.
@@ -119,7 +121,13 @@ fn forward_row<const FMA: bool, const FIRST: bool>(
     h: &mut [f32],
 ) {
     let n = c.len();
-    let (gi, gf, gg, go, h) = (&mut gi[..n], &mut gf[..n], &mut gg[..n], &mut go[..n], &mut h[..n]);
+    let (gi, gf, gg, go, h) = (
+        &mut gi[..n],
+        &mut gf[..n],
+        &mut gg[..n],
+        &mut go[..n],
+        &mut h[..n],
+    );
     let c_prev = if FIRST { c_prev } else { &c_prev[..n] };
     gi.iter_mut().for_each(|v| *v = sigmoid::<FMA>(*v));
     gf.iter_mut().for_each(|v| *v = sigmoid::<FMA>(*v));
@@ -140,66 +148,68 @@ fn forward_row<const FMA: bool, const FIRST: bool>(
 /// Portable body of [`backward`].
 #[inline(always)]
 fn backward_body<const FMA: bool>(
-    gates: &mut [f32],
+    activations: &[f32],
     previous_cell: Option<&[f32]>,
     cell: &[f32],
     hidden_gradient: &[f32],
     cell_gradient: &mut [f32],
+    gate_gradient: &mut [f32],
     hidden: usize,
 ) {
-    let rows = gates.chunks_exact_mut(4 * hidden);
-    let cells = cell.chunks_exact(hidden);
-    let dhs = hidden_gradient.chunks_exact(hidden);
-    let dcs = cell_gradient.chunks_exact_mut(hidden);
-    for (sample, (((gate_row, c), dh), dc)) in rows.zip(cells).zip(dhs).zip(dcs).enumerate() {
-        let (gi, rest) = gate_row.split_at_mut(hidden);
-        let (gf, rest) = rest.split_at_mut(hidden);
-        let (gg, go) = rest.split_at_mut(hidden);
+    let rows = activations
+        .chunks_exact(4 * hidden)
+        .zip(gate_gradient.chunks_exact_mut(4 * hidden));
+    let states = cell
+        .chunks_exact(hidden)
+        .zip(hidden_gradient.chunks_exact(hidden))
+        .zip(cell_gradient.chunks_exact_mut(hidden));
+    for (sample, ((activation_row, gradient_row), ((c, dh), dc))) in rows.zip(states).enumerate() {
+        let (di, rest) = gradient_row.split_at_mut(hidden);
+        let (df, rest) = rest.split_at_mut(hidden);
+        let (dg, d_o) = rest.split_at_mut(hidden);
         match previous_cell {
             Some(previous) => {
                 let c_prev = &previous[sample * hidden..(sample + 1) * hidden];
-                backward_row::<FMA, false>(gi, gf, gg, go, c_prev, c, dh, dc);
+                backward_row::<FMA, false>(activation_row, c_prev, c, dh, dc, di, df, dg, d_o);
             }
-            None => backward_row::<FMA, true>(gi, gf, gg, go, &[], c, dh, dc),
+            None => backward_row::<FMA, true>(activation_row, &[], c, dh, dc, di, df, dg, d_o),
         }
     }
 }
 
-/// Backward step of one sample: `gates` hold its activations on entry and the gradients of its
-/// pre-activations on return; `c_prev` is its previous cell state (ignored when `FIRST`, as
-/// `c_0` is zero).
+/// Backward step of one sample: `activations` are its (input, forget, cell, output) gate
+/// activations and `c_prev` its previous cell state (ignored when `FIRST`, as `c_0` is zero);
+/// the gradients of the four gate pre-activations go to `di`, `df`, `dg` and `d_o`.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)] // One slice per stream keeps them provably disjoint.
+#[allow(clippy::too_many_arguments)] // Separate slices let the compiler see they are disjoint.
 fn backward_row<const FMA: bool, const FIRST: bool>(
-    gi: &mut [f32],
-    gf: &mut [f32],
-    gg: &mut [f32],
-    go: &mut [f32],
+    activations: &[f32],
     c_prev: &[f32],
     c: &[f32],
     dh: &[f32],
     dc: &mut [f32],
+    di: &mut [f32],
+    df: &mut [f32],
+    dg: &mut [f32],
+    d_o: &mut [f32],
 ) {
     let n = dc.len();
-    let (gi, gf, gg, go, c, dh) = (
-        &mut gi[..n],
-        &mut gf[..n],
-        &mut gg[..n],
-        &mut go[..n],
-        &c[..n],
-        &dh[..n],
-    );
+    let (gi, rest) = activations.split_at(n);
+    let (gf, rest) = rest.split_at(n);
+    let (gg, go) = rest.split_at(n);
+    let (go, c, dh) = (&go[..n], &c[..n], &dh[..n]);
+    let (di, df, dg, d_o) = (&mut di[..n], &mut df[..n], &mut dg[..n], &mut d_o[..n]);
     let c_prev = if FIRST { c_prev } else { &c_prev[..n] };
     for j in 0..n {
         let (i, f, g, o) = (gi[j], gf[j], gg[j], go[j]);
         let tanh_c = tanh::<FMA>(c[j]);
-        let d_o = dh[j] * tanh_c;
+        let d_output = dh[j] * tanh_c;
         let d_c = mul_add::<FMA>(dh[j] * o, 1.0 - tanh_c * tanh_c, dc[j]);
-        let d_f = if FIRST { 0.0 } else { d_c * c_prev[j] };
+        let d_forget = if FIRST { 0.0 } else { d_c * c_prev[j] };
         dc[j] = d_c * f;
-        gi[j] = d_c * g * i * (1.0 - i);
-        gf[j] = d_f * f * (1.0 - f);
-        gg[j] = d_c * i * (1.0 - g * g);
-        go[j] = d_o * o * (1.0 - o);
+        di[j] = d_c * g * i * (1.0 - i);
+        df[j] = d_forget * f * (1.0 - f);
+        dg[j] = d_c * i * (1.0 - g * g);
+        d_o[j] = d_output * o * (1.0 - o);
     }
 }

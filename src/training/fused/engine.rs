@@ -21,8 +21,6 @@ use crate::training::engine::{AdamSettings, Engine, Loss};
 
 /// Number of parts a batch is split into (one per thread when two are available).
 const SHARDS: usize = 2;
-/// Largest number of samples [`Engine::predict`] runs at once, which bounds its memory.
-const PREDICT_CHUNK: usize = 256;
 
 /// A sequence-to-one LSTM with a linear head, trained on the CPU with fused kernels.
 #[derive(Debug)]
@@ -117,11 +115,12 @@ impl FusedLstm {
         let shape = self.shape();
         let samples = batch.size;
         let dropout = dropout && self.dropout > 0.0;
-        self.mask.resize(if dropout { samples * shape.hidden } else { 0 }, 0.0);
+        self.mask
+            .resize(if dropout { samples * shape.hidden } else { 0 }, 0.0);
         if dropout {
             draw_dropout_mask(&mut self.mask, self.dropout, &mut self.rng);
         }
-        self.forward(&batch.x, samples, batch.steps);
+        self.forward(&batch.x, samples, batch.steps, true);
         let (value, prediction_gradient) = loss.value_and_gradient(&self.predictions, batch);
         assert_eq!(
             prediction_gradient.len(),
@@ -153,7 +152,8 @@ impl FusedLstm {
         let w_ih = &self.parameters[self.layout.w_ih()];
         let bias = &self.parameters[self.layout.bias()];
         let w_hh = &self.parameters[self.layout.w_hh()];
-        self.stacked_transposed.resize(step_width(shape) * gates, 0.0);
+        self.stacked_transposed
+            .resize(step_width(shape) * gates, 0.0);
         let (input_rows, rest) = self.stacked_transposed.split_at_mut(shape.inputs * gates);
         let (bias_row, recurrent_rows) = rest.split_at_mut(gates);
         transpose(w_ih, gates, shape.inputs, input_rows);
@@ -161,9 +161,10 @@ impl FusedLstm {
         transpose(w_hh, gates, shape.hidden, recurrent_rows);
     }
 
-    /// Forward pass over `x` (`[samples][steps][inputs]`): fills `head_inputs` (with the mask
-    /// applied when `mask` is not empty) and `predictions`.
-    fn forward(&mut self, x: &[f32], samples: usize, steps: usize) {
+    /// Forward pass over `x` (`[samples][steps][inputs]`), keeping every step for the backward
+    /// pass when `history`: fills `head_inputs` (with the mask applied when `mask` is not
+    /// empty) and `predictions`.
+    fn forward(&mut self, x: &[f32], samples: usize, steps: usize, history: bool) {
         self.prepare_weights();
         let shape = self.shape();
         let hidden = shape.hidden;
@@ -175,7 +176,7 @@ impl FusedLstm {
         let window = steps * shape.inputs;
         for_each_shard(&mut self.shards, samples, self.parallel, |shard, range| {
             let x = &x[range.start * window..range.end * window];
-            shard.forward(&view, x, range.len(), steps);
+            shard.forward(&view, x, range.len(), steps, history);
         });
         self.head_inputs.resize(samples * hidden, 0.0);
         for (index, shard) in self.shards.iter().enumerate() {
@@ -221,14 +222,18 @@ impl FusedLstm {
         };
         let state_gradient = &self.state_gradient;
         for_each_shard(&mut self.shards, samples, self.parallel, |shard, range| {
-            shard.backward(&view, &state_gradient[range.start * hidden..range.end * hidden]);
+            shard.backward(
+                &view,
+                &state_gradient[range.start * hidden..range.end * hidden],
+            );
         });
         lstm_gradient.fill(0.0);
         let (w_ih, rest) = lstm_gradient.split_at_mut(self.layout.w_ih().len());
         let (w_hh, bias) = rest.split_at_mut(self.layout.w_hh().len());
         let gates = 4 * hidden;
         for shard in &self.shards {
-            let (input_rows, rest) = shard.weights_gradient.split_at(inputs * gates);
+            let gradient = &shard.weights_gradient[..step_width(shape) * gates];
+            let (input_rows, rest) = gradient.split_at(inputs * gates);
             let (bias_row, recurrent_rows) = rest.split_at(gates);
             add_transposed(w_ih, input_rows, inputs, gates);
             add(bias, bias_row);
@@ -255,20 +260,9 @@ impl Engine for FusedLstm {
     fn predict(&mut self, batch: &Batch) -> Vec<f32> {
         let _flush = FlushDenormals::enable();
         self.check_inputs(batch);
-        let outputs = self.shape().outputs;
-        let window = batch.steps * batch.features;
         self.mask.clear();
-        let mut predictions = Vec::with_capacity(batch.size * outputs);
-        for start in (0..batch.size).step_by(PREDICT_CHUNK) {
-            let end = (start + PREDICT_CHUNK).min(batch.size);
-            self.forward(
-                &batch.x[start * window..end * window],
-                end - start,
-                batch.steps,
-            );
-            predictions.extend_from_slice(&self.predictions);
-        }
-        predictions
+        self.forward(&batch.x, batch.size, batch.steps, false);
+        self.predictions.clone()
     }
 
     fn weights(&self) -> LstmWeights {

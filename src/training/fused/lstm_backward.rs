@@ -7,36 +7,40 @@ use super::matmul::{multiply, Dims, Operand};
 use super::shard::{step_width, ModelView, Shard};
 
 impl Shard {
-    /// Backpropagates `final_gradient` (`dL/dh_T`, `[samples][hidden]`) through the pass
-    /// [`Shard::forward`] stored, leaving this shard's weight gradients in `weights_gradient`.
+    /// Backpropagates `final_gradient` (`dL/dh_T`, `[samples][hidden]`) through the last
+    /// forward pass (which must have kept its history), leaving this shard's weight gradients
+    /// in `weights_gradient`.
     pub(super) fn backward(&mut self, model: &ModelView, final_gradient: &[f32]) {
         let hidden = model.shape.hidden;
         let width = step_width(model.shape);
         let (samples, steps) = (self.samples, self.steps);
-        let gate_block = samples * 4 * hidden;
-        let state_block = samples * hidden;
         let in_block = samples * width;
-        self.hidden_gradient.copy_from_slice(final_gradient);
-        self.cell_gradient.fill(0.0);
-        self.weights_gradient.fill(0.0);
+        let gate_block = samples * 4 * hidden;
+        let cell_block = samples * hidden;
+        let hidden_gradient = &mut self.hidden_gradient[..cell_block];
+        let cell_gradient = &mut self.cell_gradient[..cell_block];
+        let gate_gradient = &mut self.gate_gradient[..gate_block];
+        let weights_gradient = &mut self.weights_gradient[..4 * hidden * width];
+        hidden_gradient.copy_from_slice(final_gradient);
+        cell_gradient.fill(0.0);
+        weights_gradient.fill(0.0);
         for t in (0..steps).rev() {
-            let gates = &mut self.gates[t * gate_block..(t + 1) * gate_block];
-            let (earlier_cells, cells) = self.cells.split_at(t * state_block);
             let previous_cell = t
                 .checked_sub(1)
-                .map(|previous| &earlier_cells[previous * state_block..]);
+                .map(|previous| &self.cells[previous * cell_block..t * cell_block]);
             cell::backward(
-                gates,
+                &self.gates[t * gate_block..(t + 1) * gate_block],
                 previous_cell,
-                &cells[..state_block],
-                &self.hidden_gradient,
-                &mut self.cell_gradient,
+                &self.cells[t * cell_block..(t + 1) * cell_block],
+                hidden_gradient,
+                cell_gradient,
+                gate_gradient,
                 hidden,
             );
             multiply(
-                &mut self.weights_gradient,
+                weights_gradient,
                 Operand::transposed(&self.steps_in[t * in_block..(t + 1) * in_block]),
-                Operand::plain(gates),
+                Operand::plain(gate_gradient),
                 Dims {
                     m: width,
                     n: 4 * hidden,
@@ -46,8 +50,8 @@ impl Shard {
             );
             if t > 0 {
                 multiply(
-                    &mut self.hidden_gradient,
-                    Operand::plain(gates),
+                    hidden_gradient,
+                    Operand::plain(gate_gradient),
                     Operand::plain(model.recurrent_weights),
                     Dims {
                         m: samples,

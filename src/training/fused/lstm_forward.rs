@@ -3,29 +3,46 @@
 
 use super::cell;
 use super::matmul::{multiply, Dims, Operand};
-use super::shard::{step_width, ModelView, Shard};
+use super::shard::{step_width, two_blocks, ModelView, Shard};
 
 impl Shard {
     /// Runs the LSTM over `x` (`[samples][steps][inputs]`, batch-major as in a batch), keeping
-    /// the activations the backward pass needs. [`Shard::copy_final_state`] then gives `h_T`.
-    pub(super) fn forward(&mut self, model: &ModelView, x: &[f32], samples: usize, steps: usize) {
+    /// the activations of every step for the backward pass when `history`.
+    /// [`Shard::copy_final_state`] then gives `h_T`.
+    pub(super) fn forward(
+        &mut self,
+        model: &ModelView,
+        x: &[f32],
+        samples: usize,
+        steps: usize,
+        history: bool,
+    ) {
         let shape = model.shape;
         let hidden = shape.hidden;
         let width = step_width(shape);
-        self.resize(shape, samples, steps);
+        self.prepare(shape, samples, steps, history);
         if samples == 0 {
             return;
         }
-        self.gather_inputs(x, shape.inputs, hidden);
-        let gate_block = samples * 4 * hidden;
-        let state_block = samples * hidden;
         let in_block = samples * width;
+        let gate_block = samples * 4 * hidden;
+        let cell_block = samples * hidden;
+        let first_in = &mut self.steps_in[..in_block];
+        for row in first_in.chunks_exact_mut(width) {
+            row[shape.inputs + 1..].fill(0.0);
+        }
+        if steps > 0 {
+            fill_inputs(first_in, x, 0, steps, shape.inputs, width);
+        }
         for t in 0..steps {
-            let gates = &mut self.gates[t * gate_block..(t + 1) * gate_block];
-            let (this_in, next_in) = self.steps_in[t * in_block..(t + 2) * in_block].split_at_mut(in_block);
+            let (this, next) = (self.slot(t), self.slot(t + 1));
+            let previous = t.checked_sub(1).map(|previous| self.slot(previous));
+            let (step_in, next_in) = two_blocks(&mut self.steps_in, in_block, this, next);
+            let gate_slot = if history { t } else { 0 };
+            let gates = &mut self.gates[gate_slot * gate_block..(gate_slot + 1) * gate_block];
             multiply(
                 gates,
-                Operand::plain(this_in),
+                Operand::plain(step_in),
                 Operand::plain(model.stacked_transposed),
                 Dims {
                     m: samples,
@@ -34,38 +51,39 @@ impl Shard {
                 },
                 false,
             );
-            let (earlier_cells, cells) = self.cells.split_at_mut(t * state_block);
-            let previous_cell = t
-                .checked_sub(1)
-                .map(|previous| &earlier_cells[previous * state_block..]);
+            let (previous_cell, cell) = match previous {
+                Some(previous) => {
+                    let (c_prev, c) = two_blocks(&mut self.cells, cell_block, previous, this);
+                    (Some(c_prev), c)
+                }
+                None => (
+                    None,
+                    &mut self.cells[this * cell_block..(this + 1) * cell_block],
+                ),
+            };
             cell::forward(
                 gates,
                 previous_cell,
-                &mut cells[..state_block],
+                cell,
                 &mut next_in[shape.inputs + 1..],
                 width,
                 hidden,
             );
+            if t + 1 < steps {
+                fill_inputs(next_in, x, t + 1, steps, shape.inputs, width);
+            }
         }
     }
+}
 
-    /// Fills the input part of every step's row (the inputs, taken from the batch-major `x`,
-    /// and the constant one) and sets `h_0` to zero.
-    fn gather_inputs(&mut self, x: &[f32], inputs: usize, hidden: usize) {
-        let (samples, steps) = (self.samples, self.steps);
-        let width = inputs + 1 + hidden;
-        for (row, target) in self.steps_in.chunks_exact_mut(width).enumerate() {
-            let (t, sample) = (row / samples, row % samples);
-            if t < steps {
-                let source = (sample * steps + t) * inputs;
-                target[..inputs].copy_from_slice(&x[source..source + inputs]);
-            } else {
-                target[..inputs].fill(0.0);
-            }
-            target[inputs] = 1.0;
-            if t == 0 {
-                target[inputs + 1..].fill(0.0);
-            }
+/// Writes the inputs of step `t` of every window of `x` (`[samples][steps][inputs]`) and the
+/// constant one into the step's rows `block` (`[samples][width]`).
+fn fill_inputs(block: &mut [f32], x: &[f32], t: usize, steps: usize, inputs: usize, width: usize) {
+    for (sample, row) in block.chunks_exact_mut(width).enumerate() {
+        let source = &x[(sample * steps + t) * inputs..][..inputs];
+        for (target, &value) in row.iter_mut().zip(source) {
+            *target = value;
         }
+        row[inputs] = 1.0;
     }
 }

@@ -23,21 +23,29 @@ pub fn step_width(shape: LstmShape) -> usize {
     shape.inputs + 1 + shape.hidden
 }
 
-/// Buffers of one shard, sized for `samples` windows of `steps` steps.
+/// Buffers of one shard for a pass over `samples` windows of `steps` steps.
+///
+/// A training pass keeps every step (`history`) for the backward pass; an inference pass keeps
+/// only what the next step reads, in alternating blocks, so its memory does not grow with the
+/// look-back.
 #[derive(Debug, Default)]
 pub struct Shard {
     /// Samples in the current pass.
     pub(super) samples: usize,
     /// Time steps in the current pass.
     pub(super) steps: usize,
-    /// What each step reads, `[steps + 1][samples][inputs + 1 + hidden]`: row `(t, s)` is
-    /// `x_t`, one, and `h_{t-1}` of sample `s`; block `steps` holds `h_T` after its one.
+    /// Whether the current pass keeps every step.
+    pub(super) history: bool,
+    /// What each step reads: row `(t, s)` is `x_t`, one and `h_{t-1}` of sample `s`
+    /// (`inputs + 1 + hidden` values); one block of `samples` rows per step, the block after the
+    /// last step holding `h_T`.
     pub(super) steps_in: Vec<f32>,
-    /// Per step, the gate pre-activations, then activations, then pre-activation gradients:
-    /// `[steps][samples][4 * hidden]`.
+    /// Gate activations, one `[samples][4 * hidden]` block per step.
     pub(super) gates: Vec<f32>,
-    /// Cell states `c_1 .. c_T`: `[steps][samples][hidden]`.
+    /// Cell states `c_1 .. c_T`, one `[samples][hidden]` block per step.
     pub(super) cells: Vec<f32>,
+    /// Gradients of the gate pre-activations of the step being backpropagated.
+    pub(super) gate_gradient: Vec<f32>,
     /// Gradient of the loss with respect to the hidden state of the step being processed.
     pub(super) hidden_gradient: Vec<f32>,
     /// Gradient of the loss with respect to the cell state of the step being processed.
@@ -48,28 +56,83 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// Sizes the buffers for `samples` windows of `steps` steps of a model of `shape`,
-    /// allocating only when they have never been this large.
-    pub(super) fn resize(&mut self, shape: LstmShape, samples: usize, steps: usize) {
+    /// Prepares the buffers for a pass over `samples` windows of `steps` steps of a model of
+    /// `shape`, keeping every step when `history`. Buffers never shrink, so passes of
+    /// alternating sizes allocate (and clear) memory only the first time.
+    pub(super) fn prepare(
+        &mut self,
+        shape: LstmShape,
+        samples: usize,
+        steps: usize,
+        history: bool,
+    ) {
         let hidden = shape.hidden;
-        let width = step_width(shape);
         self.samples = samples;
         self.steps = steps;
-        self.steps_in.resize((steps + 1) * samples * width, 0.0);
-        self.gates.resize(steps * samples * 4 * hidden, 0.0);
-        self.cells.resize(steps * samples * hidden, 0.0);
-        self.hidden_gradient.resize(samples * hidden, 0.0);
-        self.cell_gradient.resize(samples * hidden, 0.0);
-        self.weights_gradient.resize(4 * hidden * width, 0.0);
+        self.history = history;
+        let (input_blocks, gate_blocks, cell_blocks) = if history {
+            (steps + 1, steps, steps)
+        } else {
+            (2, 1, 2)
+        };
+        grow(
+            &mut self.steps_in,
+            input_blocks * samples * step_width(shape),
+        );
+        grow(&mut self.gates, gate_blocks * samples * 4 * hidden);
+        grow(&mut self.cells, cell_blocks * samples * hidden);
+        if history {
+            grow(&mut self.gate_gradient, samples * 4 * hidden);
+            grow(&mut self.hidden_gradient, samples * hidden);
+            grow(&mut self.cell_gradient, samples * hidden);
+            grow(&mut self.weights_gradient, 4 * hidden * step_width(shape));
+        }
+    }
+
+    /// Index of the block that holds step `t` in the step-input and cell buffers.
+    pub(super) fn slot(&self, t: usize) -> usize {
+        if self.history {
+            t
+        } else {
+            t % 2
+        }
     }
 
     /// Copies the final hidden state of each sample (`h_T`, zero without steps) into `states`
     /// (`[samples][hidden]`).
     pub(super) fn copy_final_state(&self, shape: LstmShape, states: &mut [f32]) {
         let width = step_width(shape);
-        let block = &self.steps_in[self.steps * self.samples * width..];
-        for (row, state) in block.chunks_exact(width).zip(states.chunks_exact_mut(shape.hidden)) {
+        let start = self.slot(self.steps) * self.samples * width;
+        let rows = self.steps_in[start..start + self.samples * width].chunks_exact(width);
+        for (row, state) in rows.zip(states.chunks_exact_mut(shape.hidden)) {
             state.copy_from_slice(&row[shape.inputs + 1..]);
         }
+    }
+}
+
+/// Lengthens `buffer` to at least `length`.
+fn grow(buffer: &mut Vec<f32>, length: usize) {
+    if buffer.len() < length {
+        buffer.resize(length, 0.0);
+    }
+}
+
+/// Block `read` (immutable) and block `write` (mutable) of `buffer`, blocks being `block` long;
+/// the two must differ.
+pub(super) fn two_blocks(
+    buffer: &mut [f32],
+    block: usize,
+    read: usize,
+    write: usize,
+) -> (&[f32], &mut [f32]) {
+    if read < write {
+        let (head, tail) = buffer.split_at_mut(write * block);
+        (&head[read * block..(read + 1) * block], &mut tail[..block])
+    } else {
+        let (head, tail) = buffer.split_at_mut(read * block);
+        (
+            &tail[..block],
+            &mut head[write * block..(write + 1) * block],
+        )
     }
 }
