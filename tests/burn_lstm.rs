@@ -156,7 +156,7 @@ fn dropout_is_seeded_and_off_in_prediction() {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let start = weights(3, 8, 1);
     let data = batch(6, 5, 3, 1);
-    let train = |dropout: f32, seed: u64| {
+    let train = |dropout: f64, seed: u64| {
         let mut engine = BurnEngine::<CpuAutodiff>::new(
             start.clone(),
             adam(),
@@ -240,4 +240,31 @@ fn engines_are_built_for_the_chosen_device() {
             .expect("no CUDA in this build");
         assert_eq!(error, DeviceError::CudaNotBuilt);
     }
+}
+
+#[test]
+fn saturated_gates_keep_values_and_gradients_finite() {
+    let _turn = GENERATOR
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut start = weights(3, 4, 1);
+    for w in start.w_ih.iter_mut().chain(&mut start.w_hh) {
+        *w *= 300.0;
+    }
+    let mut data = batch(4, 12, 3, 1);
+    for x in &mut data.x {
+        *x *= 100.0;
+    }
+    let mut engine = BurnEngine::<CpuAutodiff>::new(start, adam(), 0.0, 1, Default::default());
+    for _ in 0..3 {
+        assert!(engine.train_step(&data, &Mse, 1e-2).is_finite());
+    }
+    let w = engine.weights();
+    assert!(w
+        .w_ih
+        .iter()
+        .chain(&w.w_hh)
+        .chain(&w.bias)
+        .all(|v| v.is_finite()));
+    assert!(engine.predict(&data).iter().all(|p| p.is_finite()));
 }

@@ -20,7 +20,7 @@ fn time_step() {
     let w = LstmWeights { shape: LstmShape { inputs: f, hidden: h, outputs: 1 }, w_ih: v(4*h*f,1), w_hh: v(4*h*h,2), bias: v(4*h,3), head_w: v(h,4), head_b: v(1,5) };
     let b = Batch { size: bs, steps: t, features: f, x: v(bs*t*f, 7).iter().map(|x| x*8.0).collect(), y: v(bs, 9), targets: 1, basin_std: vec![1.0; bs] };
     let adam = AdamSettings { learning_rate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, clip_grad_norm: Some(1.0) };
-    let drop: f32 = std::env::var("DROP").ok().and_then(|s| s.parse().ok()).unwrap_or(0.4);
+    let drop: f64 = std::env::var("DROP").ok().and_then(|s| s.parse().ok()).unwrap_or(0.4);
     let mut e = BurnEngine::<Autodiff<NdArray<f32>>>::new(w, adam, drop, 1, Default::default());
     e.train_step(&b, &Mse, 1e-3);
     let n = 10;

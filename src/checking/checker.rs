@@ -24,9 +24,7 @@ impl Environment {
     /// Reads `HYDRO_DATA` from the process environment.
     pub fn from_process() -> Self {
         Environment {
-            data_root: std::env::var_os("HYDRO_DATA")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("../shared/data")),
+            data_root: crate::data::data_root(),
         }
     }
 }

@@ -107,6 +107,15 @@ pub enum LossSpec {
     },
 }
 
+impl std::fmt::Display for LossSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LossSpec::Mse => write!(f, "mse"),
+            LossSpec::NseStar { eps } => write!(f, "nse_star(eps = {eps})"),
+        }
+    }
+}
+
 /// A training run.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainSpec {

@@ -91,7 +91,7 @@ pub fn train(spec: &TrainSpec, data: &LoadedData, run_dir: &mut RunDirectory) ->
             })?,
     };
     run_dir.say(&format!(
-        "{}: {} on {} ({} inputs, hidden {}, {} parameters), {} epochs of batch {}, loss {:?}, device {device}",
+        "{}: {} on {} ({} inputs, hidden {}, {} parameters), {} epochs of batch {}, loss {}, device {device}",
         spec.name,
         spec.model.architecture,
         spec.data.name,

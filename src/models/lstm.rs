@@ -19,9 +19,8 @@ use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::{Dropout, Initializer, Linear, LinearConfig};
 use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder, RecorderError};
-use burn::tensor::activation::sigmoid;
 use burn::tensor::backend::Backend;
-use burn::tensor::{Tensor, TensorData};
+use burn::tensor::{s, Tensor, TensorData};
 
 use crate::models::weights::{LstmShape, LstmWeights};
 
@@ -74,7 +73,7 @@ impl LstmConfig {
         input.bias = input.bias.map(|bias| {
             bias.map(|b| {
                 let forget = Tensor::full([hidden], forget_bias, &b.device());
-                b.slice_assign([hidden..2 * hidden], forget)
+                b.slice_assign(s![hidden..2 * hidden], forget)
             })
         });
         Lstm {
@@ -85,6 +84,10 @@ impl LstmConfig {
         }
     }
 }
+
+/// Bound on the arguments of the activations, which keeps their exponentials finite (and so
+/// their gradients free of `0 * inf`); beyond it the activations are within 1e-17 of 0 or ±1.
+const LIMIT: f32 = 40.0;
 
 /// A single-layer sequence-to-one LSTM followed by dropout and a linear head.
 #[derive(Module, Debug)]
@@ -188,29 +191,41 @@ impl<B: Backend> Lstm<B> {
     /// The recurrence loops over the steps, projecting each step's inputs and the previous
     /// hidden state onto the gates. (Projecting all steps in one product and slicing the result
     /// per step would be slower to train: the gradient of every slice of a tensor is a tensor of
-    /// the full size, which makes the backward pass quadratic in the number of steps.) Dropout
-    /// acts on the last hidden state only under an autodiff backend.
+    /// the full size, which makes the backward pass quadratic in the number of steps.) All four
+    /// gate activations come from one exponential over the gate block, as
+    /// `sigmoid(z) = 1 / (1 + exp(-z))` and `tanh(z) = 2 / (1 + exp(-2z)) - 1`. Dropout acts on
+    /// the last hidden state only under an autodiff backend.
     pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
         let [batch, steps, features] = x.dims();
         let gates = self.input.weight.shape().dims::<2>()[1];
         let hidden = gates / 4;
         let device = x.device();
-        // Step-major, so that every step's inputs are one contiguous block.
-        let x = x.swap_dims(0, 1);
+        // Step-major rows, so that every step's inputs are one contiguous block.
+        let x = x.swap_dims(0, 1).reshape([steps, batch * features]);
+        // sigmoid(z) = 1 / (1 + exp(-z)) for i, f, o and tanh(z) = 2 / (1 + exp(-2z)) - 1 for g:
+        // per gate block, the factor of the exponent, the scale and the offset.
+        let block = |sigmoid_gate: f32, candidate: f32| {
+            let mut values = vec![sigmoid_gate; gates];
+            values[2 * hidden..3 * hidden].fill(candidate);
+            Tensor::<B, 2>::from_data(TensorData::new(values, [1, gates]), &device)
+        };
+        let exponent = block(-1.0, -2.0);
+        let scale = block(1.0, 2.0);
+        let offset = block(0.0, -1.0);
         let mut h = Tensor::<B, 2>::zeros([batch, hidden], &device);
         let mut c = Tensor::<B, 2>::zeros([batch, hidden], &device);
         for t in 0..steps {
-            let x_t = x
-                .clone()
-                .slice([t..t + 1, 0..batch, 0..features])
-                .reshape([batch, features]);
+            let x_t = x.clone().narrow(0, t, 1).reshape([batch, features]);
             let z = self.input.forward(x_t) + self.recurrent.forward(h);
-            let i = sigmoid(z.clone().slice([0..batch, 0..hidden]));
-            let f = sigmoid(z.clone().slice([0..batch, hidden..2 * hidden]));
-            let g = z.clone().slice([0..batch, 2 * hidden..3 * hidden]).tanh();
-            let o = sigmoid(z.slice([0..batch, 3 * hidden..gates]));
+            let e = (z.clamp(-LIMIT, LIMIT) * exponent.clone()).exp();
+            let a = e.add_scalar(1.0).recip() * scale.clone() + offset.clone();
+            let i = a.clone().slice([0..batch, 0..hidden]);
+            let f = a.clone().slice([0..batch, hidden..2 * hidden]);
+            let g = a.clone().slice([0..batch, 2 * hidden..3 * hidden]);
+            let o = a.slice([0..batch, 3 * hidden..gates]);
             c = f * c + i * g;
-            h = o * c.clone().tanh();
+            let e = (c.clone().clamp(-LIMIT, LIMIT) * -2.0).exp();
+            h = o * (e.add_scalar(1.0).recip() * 2.0 - 1.0);
         }
         self.head.forward(self.dropout.forward(h))
     }

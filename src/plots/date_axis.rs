@@ -153,7 +153,7 @@ mod tests {
         assert_eq!(dates.len(), 5);
         assert_eq!(dates[2], date(2000, 2, 29));
         assert_eq!(format, "%Y-%m-%d");
-        // 1980-06-15 .. 2013-09-30: every 2 years gives 17 ticks, every 5 years 7 (1985 .. 2010).
+        // 1980-06-15 .. 2013-09-30: every 2 years gives 16 ticks, every 5 years 6 (1985 .. 2010).
         let (dates, format) = tick_dates(date(1980, 6, 15), date(2013, 9, 30));
         assert_eq!(dates.first(), Some(&date(1985, 1, 1)));
         assert_eq!(dates.last(), Some(&date(2010, 1, 1)));

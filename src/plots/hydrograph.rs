@@ -30,7 +30,8 @@ const FONT: &str = "sans-serif";
 /// SVG according to the extension (`.png`, `.svg`).
 ///
 /// `observed` may contain NaN for missing values, drawn as gaps; `simulated` may too. `unit` is the
-/// flow unit shown on the y axis, e.g. `"mm/day"` gives the label "Streamflow (mm/day)".
+/// flow unit shown on the y axis, e.g. `"mm/day"` gives the label "Streamflow (mm/day)"; an empty
+/// unit gives "Streamflow".
 ///
 /// Fails when the extension is neither `.png` nor `.svg`, when the three slices differ in length,
 /// when the dates are not strictly increasing, when no value is available at all, or when the file

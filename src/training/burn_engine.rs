@@ -51,7 +51,7 @@ impl<B: AutodiffBackend> BurnEngine<B> {
     pub fn new(
         weights: LstmWeights,
         adam: AdamSettings,
-        dropout: f32,
+        dropout: f64,
         seed: u64,
         device: B::Device,
     ) -> Self {
@@ -62,7 +62,7 @@ impl<B: AutodiffBackend> BurnEngine<B> {
             .with_epsilon(adam.epsilon)
             .init();
         BurnEngine {
-            model: Lstm::from_weights(&weights, f64::from(dropout), &device),
+            model: Lstm::from_weights(&weights, dropout, &device),
             optimizer,
             clip_grad_norm: adam.clip_grad_norm,
             device,

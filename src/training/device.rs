@@ -59,7 +59,7 @@ impl DeviceKind {
         self,
         weights: LstmWeights,
         adam: AdamSettings,
-        dropout: f32,
+        dropout: f64,
         seed: u64,
     ) -> Result<Box<dyn Engine>, DeviceError> {
         self.run(NewEngine {
@@ -83,7 +83,7 @@ pub trait BackendTask {
 struct NewEngine {
     weights: LstmWeights,
     adam: AdamSettings,
-    dropout: f32,
+    dropout: f64,
     seed: u64,
 }
 

@@ -12,7 +12,7 @@ pub struct ModelView<'a> {
     /// Sizes of the model.
     pub shape: LstmShape,
     /// Input weights, bias and hidden-to-gates weights stacked along the inputs of a step and
-    /// transposed: `[inputs + 1 + hidden][4 * hidden]`, matching a row of [`Shard::steps_in`].
+    /// transposed: `[inputs + 1 + hidden][4 * hidden]`, matching a row of a shard's step inputs.
     pub stacked_transposed: &'a [f32],
     /// Hidden-to-gates matrix, `[4 * hidden][hidden]`.
     pub recurrent_weights: &'a [f32],
