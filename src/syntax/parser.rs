@@ -280,3 +280,96 @@ fn string_contents(pair: Pair<Rule>) -> String {
         .map(|body| body.as_str().to_string())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Script {
+        let (script, errors) = parse(text, SourceId(0)).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(errors.is_empty(), "{errors:?}");
+        script
+    }
+
+    fn let_value(text: &str) -> ExprKind {
+        match parse_ok(text).statements.remove(0) {
+            Statement::Let { value, .. } => value.kind,
+            other => panic!("not a let: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn literals_ranges_lists_calls_and_members() {
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        match let_value("let p = 1999-10-01..2008-09-30") {
+            ExprKind::Range(a, b) => {
+                assert_eq!(a.kind, ExprKind::Date(date("1999-10-01")));
+                assert_eq!(b.kind, ExprKind::Date(date("2008-09-30")));
+            }
+            other => panic!("{other:?}"),
+        }
+        match let_value("let r = 1..8") {
+            ExprKind::Range(a, b) => {
+                assert_eq!(a.kind, ExprKind::Number { value: 1.0, integer: true });
+                assert_eq!(b.kind, ExprKind::Number { value: 8.0, integer: true });
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(let_value("let x = -1.5e-3"), ExprKind::Number { value: -1.5e-3, integer: false });
+        assert_eq!(let_value("let s = \"a b\""), ExprKind::Str("a b".into()));
+        match let_value("let l = [prcp, \"x\", 3,]") {
+            ExprKind::List(items) => assert_eq!(items.len(), 3),
+            other => panic!("{other:?}"),
+        }
+        match let_value("let c = nse_star(eps = 0.1)") {
+            ExprKind::Call { callee, positional, named } => {
+                assert_eq!(callee.text, "nse_star");
+                assert!(positional.is_empty());
+                assert_eq!(named[0].name.text, "eps");
+            }
+            other => panic!("{other:?}"),
+        }
+        match let_value("let m = scores.median") {
+            ExprKind::Member(inner, field) => {
+                assert_eq!(inner.kind, ExprKind::Name("scores".into()));
+                assert_eq!(field.text, "median");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn declarations_comments_and_keywords_as_setting_names() {
+        let script = parse_ok(
+            "# a comment\nuse \"x.hydro\"  # trailing\ndata d = camels_us { train = 2000-01-01..2001-01-01, lookback = 3 }\n\
+             model m = lstm\ntrain t = m on d { epochs = 1 }\nprint t\nwrite s -> \"s.csv\"\n",
+        );
+        assert_eq!(script.statements.len(), 6);
+        let Statement::Declaration(data) = &script.statements[1] else { panic!() };
+        assert_eq!((data.kind, data.name.text.as_str(), data.base.text.as_str()), (DeclKind::Data, "d", "camels_us"));
+        assert_eq!(data.settings[0].name.text, "train");
+        let Statement::Declaration(train) = &script.statements[3] else { panic!() };
+        assert_eq!(train.on.as_ref().map(|n| n.text.as_str()), Some("d"));
+    }
+
+    #[test]
+    fn keywords_cannot_be_declared_names() {
+        assert!(parse("let data = 1", SourceId(0)).is_err());
+    }
+
+    #[test]
+    fn spans_point_at_the_text() {
+        let script = parse_ok("let answer = 42");
+        let Statement::Let { name, value } = &script.statements[0] else { panic!() };
+        assert_eq!((name.span.start, name.span.end), (4, 10));
+        assert_eq!((value.span.start, value.span.end), (13, 15));
+    }
+
+    #[test]
+    fn malformed_dates_are_collected_and_parsing_goes_on() {
+        let (script, errors) = parse("let a = 2000-02-30\nlet b = 2001-1-01", SourceId(0)).unwrap();
+        assert_eq!(script.statements.len(), 2);
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].message, "malformed date `2000-02-30`");
+    }
+}
