@@ -130,6 +130,60 @@ impl Checker {
         }
     }
 
+    /// Checks one more piece of script (a REPL line or a loaded file) against everything checked
+    /// so far. On success returns the indices of the new plan steps; on errors the checker is left
+    /// exactly as it was and the errors are returned (with the sources, to render them).
+    pub fn check_snippet(
+        &mut self,
+        name: &str,
+        path: Option<&Path>,
+        text: String,
+    ) -> Result<std::ops::Range<usize>, (SourceMap, Vec<ScriptError>)> {
+        let saved = self.clone();
+        let first = self.steps.len();
+        let id = self.sources.add(name, path, text);
+        self.check_file(id);
+        if self.errors.is_empty() {
+            Ok(first..self.steps.len())
+        } else {
+            let errors = std::mem::take(&mut self.errors);
+            let sources = std::mem::replace(self, saved).sources;
+            Err((sources, errors))
+        }
+    }
+
+    /// Every plan step accepted so far.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The names in scope with what they hold ("data", "model", "train", "value"), sorted.
+    pub fn names_in_scope(&self) -> Vec<(String, &'static str)> {
+        let mut names: Vec<(String, &'static str)> = self
+            .scope
+            .iter()
+            .filter_map(|(name, binding)| match binding {
+                Binding::Value(_) => Some((name.clone(), "value")),
+                Binding::Declared(d) => Some((name.clone(), d.kind.keyword())),
+                Binding::Poisoned => None,
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The check-time value of a `let` name, or the description of a declaration's settings.
+    pub fn describe(&self, name: &str) -> Option<String> {
+        match self.scope.get(name)? {
+            Binding::Value(v) => Some(v.value.to_string()),
+            Binding::Declared(d) => {
+                let settings: Vec<String> = d.settings.iter().map(|(k, v)| format!("{k} = {}", v.value)).collect();
+                Some(format!("{} {name} = {} {{ {} }}", d.kind.keyword(), d.constructor.name, settings.join(", ")))
+            }
+            Binding::Poisoned => None,
+        }
+    }
+
     /// Parses and checks one loaded file.
     pub fn check_file(&mut self, id: SourceId) {
         let text = self.sources.get(id).text.clone();

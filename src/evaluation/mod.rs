@@ -42,16 +42,10 @@ pub struct Session {
 /// Runs `plan` (checked from the script at `script`) and returns the run directory's path.
 pub fn run(plan: &Plan, script: &Path, options: &RunOptions) -> Result<PathBuf, RunError> {
     let stem = script.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
-    let run_dir = RunDirectory::create(&options.runs_dir, stem)?;
-    let mut session = Session {
-        run_dir,
-        data: HashMap::new(),
-        runs: HashMap::new(),
-        tables: HashMap::new(),
-    };
+    let mut session = Session::new(&options.runs_dir, stem)?;
     session.record_inputs(plan)?;
     for (index, step) in plan.steps.iter().enumerate() {
-        session.step(index, step, options)?;
+        session.execute(index, step, options)?;
     }
     let path = session.run_dir.path.clone();
     session.run_dir.say(&format!("run directory: {}", path.display()));
@@ -59,8 +53,33 @@ pub fn run(plan: &Plan, script: &Path, options: &RunOptions) -> Result<PathBuf, 
 }
 
 impl Session {
+    /// A session writing into a new run directory `<runs_dir>/<stem>-<date>-<time>`.
+    pub fn new(runs_dir: &Path, stem: &str) -> Result<Self, RunError> {
+        Ok(Session {
+            run_dir: RunDirectory::create(runs_dir, stem)?,
+            data: HashMap::new(),
+            runs: HashMap::new(),
+            tables: HashMap::new(),
+        })
+    }
+
+    /// The trained run of this name, if it has been trained in this session.
+    pub fn trained(&self, name: &str) -> Option<&TrainedRun> {
+        self.runs.get(name)
+    }
+
+    /// The metric table computed by the plan step `index`, if it has run.
+    pub fn table(&self, index: usize) -> Option<&MetricTable> {
+        self.tables.get(&index)
+    }
+
+    /// The loaded data set of this name, if a training run has loaded it.
+    pub fn data(&self, name: &str) -> Option<&LoadedData> {
+        self.data.get(name)
+    }
+
     /// Writes the scripts and the resolved settings into the run directory.
-    fn record_inputs(&mut self, plan: &Plan) -> Result<(), RunError> {
+    pub fn record_inputs(&mut self, plan: &Plan) -> Result<(), RunError> {
         for index in 0.. {
             let Some(file) = plan.sources.files().get(index) else { break };
             let name = if index == 0 {
@@ -79,7 +98,8 @@ impl Session {
         Ok(())
     }
 
-    fn step(&mut self, index: usize, step: &Step, options: &RunOptions) -> Result<(), RunError> {
+    /// Runs the plan step `step`, whose index in its plan is `index`.
+    pub fn execute(&mut self, index: usize, step: &Step, options: &RunOptions) -> Result<(), RunError> {
         match step {
             Step::Train(spec) => {
                 let mut spec = spec.clone();
