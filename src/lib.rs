@@ -13,4 +13,5 @@ pub mod data;
 pub mod evaluation;
 pub mod models;
 pub mod plots;
+pub mod repl;
 pub mod training;

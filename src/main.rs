@@ -35,6 +35,15 @@ enum Command {
         /// The script.
         script: PathBuf,
     },
+    /// An interactive session: statements run as they are entered, names stay in scope.
+    Repl {
+        /// Parent folder of the session's run directory.
+        #[arg(long, default_value = "runs")]
+        runs_dir: PathBuf,
+        /// Train on this device (`cpu` or `cuda`), overriding the `device` settings.
+        #[arg(long)]
+        device: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -42,6 +51,15 @@ fn main() -> ExitCode {
     hydro::training::fused::set_flush_denormals();
     let env = Environment::from_process();
     match cli.command {
+        Command::Repl { runs_dir, device } => {
+            hydro::repl::install_interrupt_handler();
+            hydro::repl::run(hydro::repl::ReplOptions {
+                runs_dir,
+                device,
+                env,
+                colours: hydro::repl::colours_enabled(),
+            })
+        }
         Command::Check { script } => match check_file(&script, &env) {
             Ok(plan) => {
                 let trains = plan

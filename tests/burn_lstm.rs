@@ -177,6 +177,16 @@ fn dropout_is_seeded_and_off_in_prediction() {
         "another seed, other dropout masks"
     );
     assert_ne!(first.1, train(0.0, 11).1, "dropout changes the updates");
+    // Engines trained in turn each keep their own masks.
+    let engine =
+        || BurnEngine::<CpuAutodiff>::new(start.clone(), adam(), 0.5, 11, Default::default());
+    let (mut a, mut b) = (engine(), engine());
+    for _ in 0..3 {
+        a.train_step(&data, &Mse, 1e-2);
+        b.train_step(&data, &Mse, 1e-2);
+    }
+    assert_eq!(a.weights(), first.1);
+    assert_eq!(b.weights(), first.1);
     // Prediction never drops: it matches the plain model on the same weights.
     let mut engine =
         BurnEngine::<CpuAutodiff>::new(start.clone(), adam(), 0.9, 3, Default::default());

@@ -184,6 +184,31 @@ impl Checker {
         }
     }
 
+    /// The kind, constructor and written settings (its own and inherited, without defaults) of
+    /// the declaration `name`, if `name` is a declaration in scope.
+    pub fn declaration(&self, name: &str) -> Option<(DeclKind, &'static CallSpec, &BTreeMap<String, Spanned<Value>>)> {
+        match self.scope.get(name)? {
+            Binding::Declared(d) => Some((d.kind, d.constructor, &d.settings)),
+            _ => None,
+        }
+    }
+
+    /// The checked specification of the training run `name`, if it is one in scope.
+    pub fn train_spec(&self, name: &str) -> Option<&TrainSpec> {
+        match self.scope.get(name)? {
+            Binding::Declared(d) => d.train.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The check-time value bound to `name` by `let`, if any.
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        match self.scope.get(name)? {
+            Binding::Value(v) => Some(&v.value),
+            _ => None,
+        }
+    }
+
     /// Parses and checks one loaded file.
     pub fn check_file(&mut self, id: SourceId) {
         let text = self.sources.get(id).text.clone();
@@ -205,7 +230,7 @@ impl Checker {
     fn statement(&mut self, statement: Statement, file: SourceId) {
         match statement {
             Statement::Use { path, span } => self.use_file(&path, span, file),
-            Statement::Declaration(decl) => self.declaration(decl),
+            Statement::Declaration(decl) => self.declare(decl),
             Statement::Let { name, value } => {
                 let binding = self.expr(&value).map_or(Binding::Poisoned, Binding::Value);
                 self.bind(&name, binding);
@@ -298,14 +323,14 @@ impl Checker {
         self.stack.pop();
     }
 
-    fn declaration(&mut self, decl: Declaration) {
+    fn declare(&mut self, decl: Declaration) {
         if decl.kind == DeclKind::Train {
             self.train_declaration(decl);
             return;
         }
         if decl.on.is_some() {
             self.errors.push(
-                ScriptError::new(decl.span, format!("`on` only belongs to `train` declarations"))
+                ScriptError::new(decl.span, "`on` only belongs to `train` declarations")
                     .with_help(format!("write `{} {} = {} {{ ... }}`", decl.kind.keyword(), decl.name.text, decl.base.text)),
             );
         }
@@ -404,7 +429,7 @@ impl Checker {
             }),
         );
         if let Some(train) = train {
-            self.steps.push(Step::Train(*train));
+            self.steps.push(Step::Train(train));
         }
     }
 
@@ -417,7 +442,8 @@ impl Checker {
             let candidates: Vec<String> = self
                 .scope
                 .iter()
-                .filter_map(|(n, b)| matches!(b, Binding::Declared(d) if d.kind == kind).then(|| n.clone()))
+                .filter(|(_, b)| matches!(b, Binding::Declared(d) if d.kind == kind))
+                .map(|(n, _)| n.clone())
                 .collect();
             let exists = self.scope.contains_key(&name.text);
             let help = did_you_mean(&name.text, candidates.iter().map(String::as_str))
@@ -446,7 +472,7 @@ impl Checker {
         let settings = with_defaults(declared.constructor.params, declared.settings, declared.span);
         Some(match kind {
             DeclKind::Model => Completed::Model(model_spec(&name.text, declared.constructor.name, &settings)),
-            _ => Completed::Data(data_spec(&name.text, declared.constructor.name, &settings, declared.span)),
+            _ => Completed::Data(Box::new(data_spec(&name.text, declared.constructor.name, &settings, declared.span))),
         })
     }
 
@@ -595,7 +621,7 @@ impl Checker {
                     _ => "",
                 })) {
                     (Value::Declared(DeclKind::Train, name), Some(Binding::Declared(d))) => {
-                        let Some(train) = d.train.clone() else { return None };
+                        let train = d.train.clone()?;
                         (name.clone(), train)
                     }
                     (v, _) => {
@@ -692,7 +718,7 @@ static TRAIN_CONSTRUCTOR: CallSpec = CallSpec {
 
 enum Completed {
     Model(ModelSpec),
-    Data(DataSpec),
+    Data(Box<DataSpec>),
 }
 
 fn what(kind: DeclKind) -> &'static str {
@@ -750,7 +776,7 @@ fn number(value: &Spanned<Value>) -> f64 {
 fn period(value: &Spanned<Value>) -> Spanned<DateRange> {
     match &value.value {
         Value::Period(p) => Spanned {
-            value: p.clone(),
+            value: *p,
             span: value.span,
         },
         _ => unreachable!("checked as a period"),
@@ -818,7 +844,7 @@ fn train_spec(decl: &Declaration, s: &BTreeMap<String, Spanned<Value>>, model: C
     TrainSpec {
         name: decl.name.text.clone(),
         model,
-        data,
+        data: *data,
         loss,
         learning_rate: number(&s["learning_rate"]),
         epochs: integer(&s["epochs"]) as usize,
@@ -827,6 +853,7 @@ fn train_spec(decl: &Declaration, s: &BTreeMap<String, Spanned<Value>>, model: C
         clip_grad_norm: s.get("clip_grad_norm").map(number),
         samples_per_epoch: s.get("samples_per_epoch").map(|v| integer(v) as usize),
         device: symbol(&s["device"]),
+        engine: symbol(&s["engine"]),
         span: decl.span,
     }
 }

@@ -28,7 +28,7 @@ pub struct Plan {
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
     /// Train a model on a data set.
-    Train(TrainSpec),
+    Train(Box<TrainSpec>),
     /// Compute metrics of a run on a period.
     Evaluate(EvaluateSpec),
     /// Print a value.
@@ -141,6 +141,8 @@ pub struct TrainSpec {
     pub samples_per_epoch: Option<usize>,
     /// Device.
     pub device: String,
+    /// CPU engine: `fused` or `burn`.
+    pub engine: String,
     /// The declaration.
     #[serde(skip)]
     pub span: Span,

@@ -189,6 +189,89 @@ pub enum DataError {
         /// The training period.
         period: DateRange,
     },
+
+    /// An input value is missing (a missing-value marker or an empty cell) inside the period.
+    #[error("input `{column}` is missing (`{value}`) in `{}` at line {line}", path.display())]
+    #[diagnostic(
+        code(hydro::data::missing_input),
+        help("inputs must be complete over the period and its warm-up: choose a period or an input without missing values")
+    )]
+    MissingInput {
+        /// The column of the input.
+        column: String,
+        /// The cell as written in the file.
+        value: String,
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line of the row.
+        line: usize,
+    },
+
+    /// A column name that is not in a file's header.
+    #[error("unknown column `{name}` in `{}`; the columns are {available}", path.display())]
+    #[diagnostic(code(hydro::data::unknown_column))]
+    UnknownColumn {
+        /// The requested name.
+        name: String,
+        /// The file.
+        path: PathBuf,
+        /// The column names of the file, comma-separated.
+        available: String,
+        /// A "did you mean" suggestion.
+        #[help]
+        help: String,
+    },
+
+    /// The dates of a file fit more than one date format.
+    #[error("the dates in `{}` fit several formats ({candidates}), e.g. `{example}` at line {line}", path.display())]
+    #[diagnostic(
+        code(hydro::data::ambiguous_date_format),
+        help("give the date format explicitly, e.g. `%d/%m/%Y` for day/month/year or `%m/%d/%Y` for month/day/year")
+    )]
+    AmbiguousDateFormat {
+        /// The file.
+        path: PathBuf,
+        /// The formats that fit every date, comma-separated.
+        candidates: String,
+        /// The first date as written.
+        example: String,
+        /// The 1-based line of that date.
+        line: usize,
+    },
+
+    /// A NetCDF file cannot be read or lacks the expected variables, dimensions or attributes.
+    #[error("cannot use NetCDF file `{}`: {message}", path.display())]
+    #[diagnostic(code(hydro::data::netcdf))]
+    NetCdf {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+        /// What to do about it.
+        #[help]
+        help: String,
+    },
+
+    /// A grid cell holds a fill or missing value on some days of the period but not on all.
+    #[error("`{variable}` in `{}` is missing ({value}) on {date} in cell y = {y}, x = {x} (0-based)", path.display())]
+    #[diagnostic(
+        code(hydro::data::missing_grid_value),
+        help("cells missing on every day of the period lie outside the domain and are masked; a cell missing on some days only is a gap in the forcing: choose a period without it")
+    )]
+    MissingGridValue {
+        /// The variable.
+        variable: String,
+        /// The file.
+        path: PathBuf,
+        /// The day of the missing value.
+        date: chrono::NaiveDate,
+        /// The 0-based row of the cell.
+        y: usize,
+        /// The 0-based column of the cell.
+        x: usize,
+        /// The value found (the fill or missing value).
+        value: f64,
+    },
 }
 
 impl DataError {

@@ -2,7 +2,11 @@
 //! look-back windows for training and evaluation.
 //!
 //! - [`camels_us`]: the CAMELS-US loaders (forcing, streamflow, attribute tables) producing one
-//!   [`BasinRecord`] per basin for a requested period;
+//!   [`BasinRecord`] per basin for a requested period, and CAMELS' SAC-SMA model output as
+//!   extra targets;
+//! - [`caravan`]: the Caravan CSV layout (time series by column name, attribute tables);
+//! - [`daily_csv`]: any per-basin daily CSV file (date format and delimiter given or detected);
+//! - [`gridded`]: gridded NetCDF forcing (time, y, x), basin means, and gauge series;
 //! - [`record`]: the in-memory daily record of a basin (inputs complete, targets `NaN` where
 //!   an observation is missing);
 //! - [`period`]: inclusive date ranges;
@@ -15,7 +19,10 @@
 //! (default `../shared/data`, relative to the current directory); see [`data_root`].
 
 pub mod camels_us;
+pub mod caravan;
+pub mod daily_csv;
 pub mod error;
+pub mod gridded;
 pub mod normalization;
 pub mod period;
 pub mod record;

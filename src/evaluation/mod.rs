@@ -78,6 +78,12 @@ impl Session {
         self.data.get(name)
     }
 
+    /// Drops the loaded data set of this name, so that the next training run on it loads it
+    /// again (after its declaration changed).
+    pub fn forget_data(&mut self, name: &str) {
+        self.data.remove(name);
+    }
+
     /// Writes the scripts and the resolved settings into the run directory.
     pub fn record_inputs(&mut self, plan: &Plan) -> Result<(), RunError> {
         for index in 0.. {
@@ -102,7 +108,7 @@ impl Session {
     pub fn execute(&mut self, index: usize, step: &Step, options: &RunOptions) -> Result<(), RunError> {
         match step {
             Step::Train(spec) => {
-                let mut spec = spec.clone();
+                let mut spec = (**spec).clone();
                 if let Some(device) = &options.device {
                     spec.device = device.clone();
                 }

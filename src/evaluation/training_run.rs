@@ -82,8 +82,10 @@ pub fn train(spec: &TrainSpec, data: &LoadedData, run_dir: &mut RunDirectory) ->
         help: "the devices are `cpu` and `cuda`".into(),
     })?;
     let mut engine: Box<dyn Engine> = match device {
-        DeviceKind::Cpu => Box::new(FusedLstm::new(weights, adam, spec.model.dropout as f32, spec.seed)),
-        DeviceKind::Cuda => device
+        DeviceKind::Cpu if spec.engine == "fused" => {
+            Box::new(FusedLstm::new(weights, adam, spec.model.dropout as f32, spec.seed))
+        }
+        _ => device
             .burn_engine(weights, adam, spec.model.dropout, spec.seed)
             .map_err(|e| RunError::Other {
                 message: e.to_string(),
@@ -91,7 +93,7 @@ pub fn train(spec: &TrainSpec, data: &LoadedData, run_dir: &mut RunDirectory) ->
             })?,
     };
     run_dir.say(&format!(
-        "{}: {} on {} ({} inputs, hidden {}, {} parameters), {} epochs of batch {}, loss {}, device {device}",
+        "{}: {} on {} ({} inputs, hidden {}, {} parameters), {} epochs of batch {}, loss {}, device {device} ({} engine)",
         spec.name,
         spec.model.architecture,
         spec.data.name,
@@ -101,6 +103,7 @@ pub fn train(spec: &TrainSpec, data: &LoadedData, run_dir: &mut RunDirectory) ->
         spec.epochs,
         spec.batch,
         spec.loss,
+        if device == DeviceKind::Cpu { spec.engine.as_str() } else { "burn" },
     ));
     let loss = losses::from_spec(spec.loss);
     let settings = LoopSettings {

@@ -19,6 +19,8 @@ use burn::optim::adaptor::OptimizerAdaptor;
 use burn::optim::{Adam, AdamConfig, GradientsParams, Optimizer};
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Tensor, TensorData};
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 use crate::data::windows::Batch;
 use crate::models::lstm::Lstm;
@@ -37,6 +39,8 @@ pub struct BurnEngine<B: AutodiffBackend> {
     optimizer: OptimizerAdaptor<Adam, Lstm<B>, B>,
     /// Largest global gradient norm, if clipping.
     clip_grad_norm: Option<f32>,
+    /// Seeds of the backend's generator, one per training step with dropout.
+    seeds: ChaCha8Rng,
     /// The device tensors live on.
     device: B::Device,
 }
@@ -44,10 +48,13 @@ pub struct BurnEngine<B: AutodiffBackend> {
 impl<B: AutodiffBackend> BurnEngine<B> {
     /// An engine holding `weights` on `device`, optimised with Adam under `adam` (the step size
     /// comes with each [`Engine::train_step`]), with dropout probability `dropout` (in `[0, 1)`)
-    /// on the last hidden state, drawn from the backend's generator seeded with `seed`.
+    /// on the last hidden state.
     ///
-    /// The backend's generator is shared by everything on the device, so two engines trained
-    /// in turn on one device draw from one stream.
+    /// Dropout masks come from the backend's generator, which is shared by everything on the
+    /// device (by the whole process on the CPU). Before every training step with dropout the
+    /// engine reseeds it from its own stream, started from `seed`, so an engine's masks do not
+    /// depend on other engines trained in turn; engines trained at the same time on several
+    /// threads would still share the generator.
     pub fn new(
         weights: LstmWeights,
         adam: AdamSettings,
@@ -55,7 +62,6 @@ impl<B: AutodiffBackend> BurnEngine<B> {
         seed: u64,
         device: B::Device,
     ) -> Self {
-        B::seed(&device, seed);
         let optimizer = AdamConfig::new()
             .with_beta_1(adam.beta1)
             .with_beta_2(adam.beta2)
@@ -65,6 +71,7 @@ impl<B: AutodiffBackend> BurnEngine<B> {
             model: Lstm::from_weights(&weights, dropout, &device),
             optimizer,
             clip_grad_norm: adam.clip_grad_norm,
+            seeds: ChaCha8Rng::seed_from_u64(seed),
             device,
         }
     }
@@ -89,6 +96,9 @@ impl<B: AutodiffBackend> BurnEngine<B> {
 impl<B: AutodiffBackend> Engine for BurnEngine<B> {
     fn train_step(&mut self, batch: &Batch, loss: &dyn Loss, learning_rate: f32) -> f32 {
         let _flush = FlushDenormals::enable();
+        if self.model.dropout.prob > 0.0 {
+            B::seed(&self.device, self.seeds.next_u64());
+        }
         let prediction = self.model.forward(self.inputs::<B>(batch));
         let dims = prediction.dims();
         let values: Vec<f32> = prediction.clone().into_data().iter::<f32>().collect();

@@ -50,6 +50,12 @@ pub const TRAIN_PARAMS: &[Param] = &[
         doc: "draw this many random training samples per epoch instead of all of them",
     },
     Param {
+        name: "engine",
+        kind: ParamKind::Choice(&["fused", "burn"]),
+        default: Default::Name("fused"),
+        doc: "how to train on the cpu: fused (hand-written kernels, fast) or burn (the generic Burn path, the reference); cuda always uses burn",
+    },
+    Param {
         name: "device",
         kind: ParamKind::Choice(&["cpu", "cuda"]),
         default: Default::Name("cpu"),

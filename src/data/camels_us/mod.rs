@@ -10,6 +10,7 @@
 pub mod attributes;
 mod files;
 pub mod forcing;
+pub mod model_output;
 mod parse;
 pub mod streamflow;
 
