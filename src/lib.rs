@@ -8,10 +8,10 @@
 
 pub mod analysis;
 pub mod checking;
-pub mod syntax;
 pub mod data;
 pub mod evaluation;
 pub mod models;
 pub mod plots;
 pub mod repl;
+pub mod syntax;
 pub mod training;

@@ -67,7 +67,11 @@ fn main() -> ExitCode {
                     .iter()
                     .filter(|s| matches!(s, hydro::checking::plan::Step::Train(_)))
                     .count();
-                println!("{}: ok ({} steps, {trains} training runs)", script.display(), plan.steps.len());
+                println!(
+                    "{}: ok ({} steps, {trains} training runs)",
+                    script.display(),
+                    plan.steps.len()
+                );
                 ExitCode::SUCCESS
             }
             Err((sources, errors)) => report(&sources, &errors),
@@ -117,8 +121,8 @@ fn report(sources: &SourceMap, errors: &[ScriptError]) -> ExitCode {
 
 /// First Ctrl-C: finish the current batch, keep the weights and go on; second: exit.
 fn install_interrupt_handler() {
-    use std::sync::atomic::Ordering;
     use hydro::training::trainer::STOP_REQUESTED;
+    use std::sync::atomic::Ordering;
     let result = ctrlc::set_handler(|| {
         if STOP_REQUESTED.swap(true, Ordering::SeqCst) {
             std::process::exit(130);

@@ -56,7 +56,10 @@ fn unknown_name_suggests_the_closest() {
     let out = check(&GOOD.replace("train run = net on", "train run = nett on"));
     assert_eq!(messages(&out), ["unknown model `nett`"]);
     assert!(out.contains("help: did you mean `net`?"), "{out}");
-    assert!(out.contains("script.hydro:10:13"), "span points at the name: {out}");
+    assert!(
+        out.contains("script.hydro:10:13"),
+        "span points at the name: {out}"
+    );
 }
 
 #[test]
@@ -64,22 +67,34 @@ fn wrong_kind_of_value_says_what_was_expected_and_found() {
     let out = check(&GOOD.replace("hidden = 64", "hidden = \"big\""));
     assert_eq!(messages(&out), ["`hidden` expects an integer in 1..4096"]);
     assert!(out.contains("found a string"), "{out}");
-    assert!(out.contains("help: size of the hidden and cell state"), "{out}");
+    assert!(
+        out.contains("help: size of the hidden and cell state"),
+        "{out}"
+    );
 }
 
 #[test]
 fn unknown_setting_lists_the_valid_ones() {
     let out = check(&GOOD.replace("lookback = 270", "lookbak = 270"));
-    assert_eq!(messages(&out), ["unknown setting `lookbak` for `camels_us`"]);
+    assert_eq!(
+        messages(&out),
+        ["unknown setting `lookbak` for `camels_us`"]
+    );
     assert!(out.contains("did you mean `lookback`?"), "{out}");
-    assert!(out.contains("root, basins, forcing, inputs, statics"), "{out}");
+    assert!(
+        out.contains("root, basins, forcing, inputs, statics"),
+        "{out}"
+    );
 }
 
 #[test]
 fn malformed_date_and_reversed_range() {
     let out = check(&GOOD.replace("2008-09-30\n    test", "2008-13-30\n    test"));
     assert_eq!(messages(&out), ["malformed date `2008-13-30`"]);
-    assert!(out.contains("help: write dates as ISO 8601, e.g. 1999-10-01"), "{out}");
+    assert!(
+        out.contains("help: write dates as ISO 8601, e.g. 1999-10-01"),
+        "{out}"
+    );
 
     let out = check(&GOOD.replace("1999-10-01..2008-09-30", "2008-09-30..1999-10-01"));
     assert_eq!(messages(&out), ["`train` ends before it starts"]);
@@ -122,27 +137,42 @@ fn unknown_metric_forcing_variable_and_forcing_source() {
     assert_eq!(messages(&out), ["unknown name `kgee` for `metrics`"]);
     assert!(out.contains("did you mean `kge`?"), "{out}");
 
-    let out = check(&GOOD.replace("lookback = 270", "lookback = 270, inputs = [prcp, sard], forcing = nldsa"));
+    let out = check(&GOOD.replace(
+        "lookback = 270",
+        "lookback = 270, inputs = [prcp, sard], forcing = nldsa",
+    ));
     assert_eq!(
         messages(&out),
-        ["unknown name `sard` for `inputs`", "unknown name `nldsa` for `forcing`"],
+        [
+            "unknown name `sard` for `inputs`",
+            "unknown name `nldsa` for `forcing`"
+        ],
         "{out}"
     );
-    assert!(out.contains("did you mean `srad`?") && out.contains("did you mean `nldas`?"), "{out}");
+    assert!(
+        out.contains("did you mean `srad`?") && out.contains("did you mean `nldas`?"),
+        "{out}"
+    );
 }
 
 #[test]
 fn missing_required_setting_points_at_the_declaration() {
     let out = check(&GOOD.replace("    train    = 1999-10-01..2008-09-30\n", ""));
     assert_eq!(messages(&out), ["data `camels` needs the setting `train`"]);
-    assert!(out.contains("training period, e.g. 1999-10-01..2008-09-30"), "{out}");
+    assert!(
+        out.contains("training period, e.g. 1999-10-01..2008-09-30"),
+        "{out}"
+    );
 }
 
 #[test]
 fn evaluating_an_undeclared_period() {
     let out = check(&GOOD.replace("    test     = 2008-10-01..2013-09-30\n", ""));
     assert_eq!(messages(&out), ["data set `camels` has no test period"]);
-    assert!(out.contains("add `test = START..END` to the data declaration"), "{out}");
+    assert!(
+        out.contains("add `test = START..END` to the data declaration"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -165,7 +195,10 @@ fn unknown_name_in_print_and_no_cascade_after_a_failed_let() {
 
 #[test]
 fn write_needs_a_result_and_a_table_file() {
-    let out = check(&GOOD.replace("write scores -> \"scores.csv\"", "write scores -> \"scores.png\""));
+    let out = check(&GOOD.replace(
+        "write scores -> \"scores.csv\"",
+        "write scores -> \"scores.png\"",
+    ));
     assert_eq!(messages(&out), ["unsupported output file"]);
     let out = check(&GOOD.replace("write scores -> \"scores.csv\"", "write 3 -> \"x.csv\""));
     assert_eq!(messages(&out), ["only results can be written"]);

@@ -55,7 +55,8 @@ fn run_once(runs_dir: &Path) -> PathBuf {
 }
 
 fn read(path: impl AsRef<Path>) -> String {
-    std::fs::read_to_string(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+    std::fs::read_to_string(path.as_ref())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
 }
 
 #[test]
@@ -64,18 +65,47 @@ fn same_seed_same_results_and_the_loss_decreases() {
     let second = run_once(&scratch("second"));
 
     // Identical predictions, metrics and training losses across two runs with the same seed.
-    for file in ["small/test/predictions.csv", "small/test/metrics.csv", "small/training_log.csv"] {
+    for file in [
+        "small/test/predictions.csv",
+        "small/test/metrics.csv",
+        "small/training_log.csv",
+    ] {
         let (a, b) = (read(first.join(file)), read(second.join(file)));
-        let a: Vec<&str> = a.lines().map(|l| if file.ends_with("training_log.csv") { l.rsplit_once(',').unwrap().0 } else { l }).collect();
-        let b: Vec<&str> = b.lines().map(|l| if file.ends_with("training_log.csv") { l.rsplit_once(',').unwrap().0 } else { l }).collect();
+        let a: Vec<&str> = a
+            .lines()
+            .map(|l| {
+                if file.ends_with("training_log.csv") {
+                    l.rsplit_once(',').unwrap().0
+                } else {
+                    l
+                }
+            })
+            .collect();
+        let b: Vec<&str> = b
+            .lines()
+            .map(|l| {
+                if file.ends_with("training_log.csv") {
+                    l.rsplit_once(',').unwrap().0
+                } else {
+                    l
+                }
+            })
+            .collect();
         assert_eq!(a, b, "{file} differs between two runs with the same seed");
     }
 
     // Training loss decreases from the first to the last epoch.
     let log = read(first.join("small/training_log.csv"));
-    let losses: Vec<f64> = log.lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    let losses: Vec<f64> = log
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
     assert_eq!(losses.len(), 4);
-    assert!(losses[3] < losses[0] * 0.8, "loss did not decrease enough: {losses:?}");
+    assert!(
+        losses[3] < losses[0] * 0.8,
+        "loss did not decrease enough: {losses:?}"
+    );
 
     // The run directory holds everything a user needs.
     for file in [
@@ -91,7 +121,8 @@ fn same_seed_same_results_and_the_loss_decreases() {
     ] {
         assert!(first.join(file).is_file(), "missing {file}");
     }
-    let settings: serde_json::Value = serde_json::from_str(&read(first.join("settings.json"))).unwrap();
+    let settings: serde_json::Value =
+        serde_json::from_str(&read(first.join("settings.json"))).unwrap();
     let train = &settings["steps"][0];
     assert_eq!(train["step"], "train");
     assert_eq!(train["model"]["hidden"], 12);
@@ -101,7 +132,11 @@ fn same_seed_same_results_and_the_loss_decreases() {
     // Predictions: one row per test day and basin (365 days x 3 basins), missing obs left empty,
     // simulated flows never negative.
     let predictions = read(first.join("small/test/predictions.csv"));
-    let rows: Vec<Vec<&str>> = predictions.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = predictions
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     assert_eq!(rows.len(), 365 * 3);
     assert!(rows.iter().all(|r| r[3].parse::<f64>().unwrap() >= 0.0));
     assert_eq!(rows[0][0], "2008-10-01");
@@ -118,14 +153,23 @@ fn data_errors_point_into_the_script() {
     };
     let cases = [
         // A basin without NLDAS forcing.
-        ("\"06221400\"]", "\"06221400\", \"01234567\"]", "basin `01234567` not found"),
+        (
+            "\"06221400\"]",
+            "\"06221400\", \"01234567\"]",
+            "basin `01234567` not found",
+        ),
         // A period before the record starts (NLDAS begins 1993-09-29 for these basins; 01013500
         // starts in 1980 but 03439000 does not).
-        ("2000-10-01..2003-09-30", "1990-10-01..2003-09-30", "is outside the record of basin"),
+        (
+            "2000-10-01..2003-09-30",
+            "1990-10-01..2003-09-30",
+            "is outside the record of basin",
+        ),
     ];
     for (from, to, expected) in cases {
         let script = SCRIPT.replace(from, to);
-        let plan = check_text("bad.hydro", None, script, &env).unwrap_or_else(|(s, e)| panic!("{}", render_plain(&e, &s)));
+        let plan = check_text("bad.hydro", None, script, &env)
+            .unwrap_or_else(|(s, e)| panic!("{}", render_plain(&e, &s)));
         let options = RunOptions {
             runs_dir: scratch("errors"),
             device: None,
@@ -134,7 +178,10 @@ fn data_errors_point_into_the_script() {
             Err(RunError::Script(error)) => {
                 let text = render_plain(&[*error], &plan.sources);
                 assert!(text.contains(expected), "{text}");
-                assert!(text.contains("bad.hydro:"), "diagnostic points into the script: {text}");
+                assert!(
+                    text.contains("bad.hydro:"),
+                    "diagnostic points into the script: {text}"
+                );
             }
             other => panic!("expected a script diagnostic, got {other:?}"),
         }
@@ -146,8 +193,12 @@ fn unknown_attribute_is_reported_at_its_name() {
     let env = Environment {
         data_root: data_root(),
     };
-    let script = SCRIPT.replace("lookback = 60", "lookback = 60, statics = [p_mean, aridityy]");
-    let plan = check_text("attr.hydro", None, script, &env).unwrap_or_else(|(s, e)| panic!("{}", render_plain(&e, &s)));
+    let script = SCRIPT.replace(
+        "lookback = 60",
+        "lookback = 60, statics = [p_mean, aridityy]",
+    );
+    let plan = check_text("attr.hydro", None, script, &env)
+        .unwrap_or_else(|(s, e)| panic!("{}", render_plain(&e, &s)));
     let options = RunOptions {
         runs_dir: scratch("attr"),
         device: None,
@@ -169,19 +220,40 @@ fn the_binary_exits_non_zero_on_errors() {
     std::fs::write(&script, SCRIPT.replace("hidden = 12", "hiden = 12")).unwrap();
     for command in ["check", "run"] {
         let output = Command::new(env!("CARGO_BIN_EXE_hydro"))
-            .args([command, script.to_str().unwrap(), "--runs-dir"][..if command == "run" { 3 } else { 2 }].iter())
-            .args(if command == "run" { vec![dir.join("runs").display().to_string()] } else { vec![] })
+            .args(
+                [command, script.to_str().unwrap(), "--runs-dir"]
+                    [..if command == "run" { 3 } else { 2 }]
+                    .iter(),
+            )
+            .args(if command == "run" {
+                vec![dir.join("runs").display().to_string()]
+            } else {
+                vec![]
+            })
             .env("HYDRO_DATA", data_root())
             .output()
             .unwrap();
         assert!(!output.status.success(), "{command} should fail");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("unknown setting `hiden` for `lstm`"), "{stderr}");
+        assert!(
+            stderr.contains("unknown setting `hiden` for `lstm`"),
+            "{stderr}"
+        );
         assert!(stderr.contains("1 error"), "{stderr}");
-        assert!(!dir.join("runs").exists(), "nothing is run when checking fails");
+        assert!(
+            !dir.join("runs").exists(),
+            "nothing is run when checking fails"
+        );
     }
     let good = dir.join("good.hydro");
     std::fs::write(&good, SCRIPT).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_hydro")).args(["check", good.to_str().unwrap()]).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(env!("CARGO_BIN_EXE_hydro"))
+        .args(["check", good.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

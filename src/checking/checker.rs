@@ -69,12 +69,16 @@ pub fn check_file(path: &Path, env: &Environment) -> Result<Plan, (SourceMap, Ve
     let mut checker = Checker::new(env.clone());
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let id = checker.sources.add(path.display().to_string(), Some(path), text);
+            let id = checker
+                .sources
+                .add(path.display().to_string(), Some(path), text);
             checker.check_file(id);
             checker.finish()
         }
         Err(e) => {
-            let id = checker.sources.add(path.display().to_string(), Some(path), String::new());
+            let id = checker
+                .sources
+                .add(path.display().to_string(), Some(path), String::new());
             let error = ScriptError::new(
                 Span {
                     source: id,
@@ -177,8 +181,17 @@ impl Checker {
         match self.scope.get(name)? {
             Binding::Value(v) => Some(v.value.to_string()),
             Binding::Declared(d) => {
-                let settings: Vec<String> = d.settings.iter().map(|(k, v)| format!("{k} = {}", v.value)).collect();
-                Some(format!("{} {name} = {} {{ {} }}", d.kind.keyword(), d.constructor.name, settings.join(", ")))
+                let settings: Vec<String> = d
+                    .settings
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", v.value))
+                    .collect();
+                Some(format!(
+                    "{} {name} = {} {{ {} }}",
+                    d.kind.keyword(),
+                    d.constructor.name,
+                    settings.join(", ")
+                ))
             }
             Binding::Poisoned => None,
         }
@@ -186,7 +199,14 @@ impl Checker {
 
     /// The kind, constructor and written settings (its own and inherited, without defaults) of
     /// the declaration `name`, if `name` is a declaration in scope.
-    pub fn declaration(&self, name: &str) -> Option<(DeclKind, &'static CallSpec, &BTreeMap<String, Spanned<Value>>)> {
+    pub fn declaration(
+        &self,
+        name: &str,
+    ) -> Option<(
+        DeclKind,
+        &'static CallSpec,
+        &BTreeMap<String, Spanned<Value>>,
+    )> {
         match self.scope.get(name)? {
             Binding::Declared(d) => Some((d.kind, d.constructor, &d.settings)),
             _ => None,
@@ -239,8 +259,9 @@ impl Checker {
                 if let Some(value) = self.expr(&value) {
                     if let Value::Symbol(name) = &value.value {
                         let scope = self.scope_names();
-                        let help = did_you_mean(name, scope.iter().copied())
-                            .unwrap_or_else(|| "define it first with `let`, `data`, `model` or `train`".into());
+                        let help = did_you_mean(name, scope.iter().copied()).unwrap_or_else(|| {
+                            "define it first with `let`, `data`, `model` or `train`".into()
+                        });
                         self.errors.push(
                             ScriptError::new(value.span, format!("unknown name `{name}`"))
                                 .with_label("not defined in this script or the files it uses")
@@ -278,7 +299,12 @@ impl Checker {
         let local = base.join(path);
         let (key, name, local_path, text) = if local.is_file() {
             match std::fs::read_to_string(&local) {
-                Ok(text) => (local.display().to_string(), path.to_string(), Some(local), text),
+                Ok(text) => (
+                    local.display().to_string(),
+                    path.to_string(),
+                    Some(local),
+                    text,
+                ),
                 Err(e) => {
                     self.errors.push(
                         ScriptError::new(span, format!("cannot read `{path}`: {e}"))
@@ -288,7 +314,12 @@ impl Checker {
                 }
             }
         } else if let Some(text) = stdlib::lookup(path) {
-            (format!("stdlib/{path}"), format!("stdlib/{path}"), None, text.to_string())
+            (
+                format!("stdlib/{path}"),
+                format!("stdlib/{path}"),
+                None,
+                text.to_string(),
+            )
         } else {
             let stdlib_names: Vec<&str> = stdlib::FILES.iter().map(|(n, _)| *n).collect();
             let help = did_you_mean(path, stdlib_names.iter().copied()).unwrap_or_else(|| {
@@ -330,22 +361,37 @@ impl Checker {
         }
         if decl.on.is_some() {
             self.errors.push(
-                ScriptError::new(decl.span, "`on` only belongs to `train` declarations")
-                    .with_help(format!("write `{} {} = {} {{ ... }}`", decl.kind.keyword(), decl.name.text, decl.base.text)),
+                ScriptError::new(decl.span, "`on` only belongs to `train` declarations").with_help(
+                    format!(
+                        "write `{} {} = {} {{ ... }}`",
+                        decl.kind.keyword(),
+                        decl.name.text,
+                        decl.base.text
+                    ),
+                ),
             );
         }
         let constructors = library::constructors(decl.kind);
         let (constructor, mut settings) = match self.scope.get(&decl.base.text) {
-            Some(Binding::Declared(base)) if base.kind == decl.kind => (base.constructor, base.settings.clone()),
+            Some(Binding::Declared(base)) if base.kind == decl.kind => {
+                (base.constructor, base.settings.clone())
+            }
             Some(_) => {
                 self.errors.push(
-                    ScriptError::new(decl.base.span, format!("`{}` is not a {} declaration", decl.base.text, decl.kind.keyword()))
-                        .with_label("a different kind of value")
-                        .with_help(format!(
-                            "derive from a constructor ({}) or an earlier `{}` declaration",
-                            list(constructors.iter().map(|c| c.name)),
+                    ScriptError::new(
+                        decl.base.span,
+                        format!(
+                            "`{}` is not a {} declaration",
+                            decl.base.text,
                             decl.kind.keyword()
-                        )),
+                        ),
+                    )
+                    .with_label("a different kind of value")
+                    .with_help(format!(
+                        "derive from a constructor ({}) or an earlier `{}` declaration",
+                        list(constructors.iter().map(|c| c.name)),
+                        decl.kind.keyword()
+                    )),
                 );
                 self.bind(&decl.name, Binding::Poisoned);
                 return;
@@ -357,14 +403,26 @@ impl Checker {
                         Binding::Declared(d) if d.kind == decl.kind => Some(n.as_str()),
                         _ => None,
                     });
-                    let candidates: Vec<&str> = constructors.iter().map(|c| c.name).chain(declared).collect();
-                    let help = did_you_mean(&decl.base.text, candidates.iter().copied()).unwrap_or_else(|| {
-                        format!("a {} is built from {}", decl.kind.keyword(), list(candidates.iter().copied()))
-                    });
+                    let candidates: Vec<&str> = constructors
+                        .iter()
+                        .map(|c| c.name)
+                        .chain(declared)
+                        .collect();
+                    let help = did_you_mean(&decl.base.text, candidates.iter().copied())
+                        .unwrap_or_else(|| {
+                            format!(
+                                "a {} is built from {}",
+                                decl.kind.keyword(),
+                                list(candidates.iter().copied())
+                            )
+                        });
                     self.errors.push(
-                        ScriptError::new(decl.base.span, format!("unknown {} `{}`", what(decl.kind), decl.base.text))
-                            .with_label("not a constructor or declaration in scope")
-                            .with_help(help),
+                        ScriptError::new(
+                            decl.base.span,
+                            format!("unknown {} `{}`", what(decl.kind), decl.base.text),
+                        )
+                        .with_label("not a constructor or declaration in scope")
+                        .with_help(help),
                     );
                     self.bind(&decl.name, Binding::Poisoned);
                     return;
@@ -376,7 +434,13 @@ impl Checker {
         let scope: Vec<&str> = scope.iter().map(String::as_str).collect();
         let owner = format!("`{}`", constructor.name);
         let before = self.errors.len();
-        let checked = check_settings_in_scope(constructor.params, given.values, &owner, &scope, &mut self.errors);
+        let checked = check_settings_in_scope(
+            constructor.params,
+            given.values,
+            &owner,
+            &scope,
+            &mut self.errors,
+        );
         if self.errors.len() != before || !given.complete {
             self.bind(&decl.name, Binding::Poisoned);
             return;
@@ -403,15 +467,26 @@ impl Checker {
                 self.errors.push(
                     ScriptError::new(decl.span, "a training run needs a data set")
                         .with_label("missing `on DATA`")
-                        .with_help(format!("write `train {} = {} on DATA {{ ... }}`", decl.name.text, decl.base.text)),
+                        .with_help(format!(
+                            "write `train {} = {} on DATA {{ ... }}`",
+                            decl.name.text, decl.base.text
+                        )),
                 );
                 None
             }
         };
         let given = self.settings(&decl.settings);
-        let settings = check_settings(TRAIN_PARAMS, given.values, "`train`", decl.span, &mut self.errors);
+        let settings = check_settings(
+            TRAIN_PARAMS,
+            given.values,
+            "`train`",
+            decl.span,
+            &mut self.errors,
+        );
         let train = match (model, data) {
-            (Some(model), Some(data)) if self.errors.len() == before && given.complete => Some(Box::new(train_spec(&decl, &settings, model, data))),
+            (Some(model), Some(data)) if self.errors.len() == before && given.complete => {
+                Some(Box::new(train_spec(&decl, &settings, model, data)))
+            }
             _ => None,
         };
         if train.is_none() {
@@ -447,32 +522,67 @@ impl Checker {
                 .collect();
             let exists = self.scope.contains_key(&name.text);
             let help = did_you_mean(&name.text, candidates.iter().map(String::as_str))
-                .unwrap_or_else(|| format!("declare it first: `{} {} = ... {{ ... }}`", kind.keyword(), name.text));
+                .unwrap_or_else(|| {
+                    format!(
+                        "declare it first: `{} {} = ... {{ ... }}`",
+                        kind.keyword(),
+                        name.text
+                    )
+                });
             let message = if exists {
                 format!("`{}` is not a {} declaration", name.text, kind.keyword())
             } else {
                 format!("unknown {} `{}`", what(kind), name.text)
             };
-            self.errors.push(ScriptError::new(name.span, message).with_label("not declared").with_help(help));
+            self.errors.push(
+                ScriptError::new(name.span, message)
+                    .with_label("not declared")
+                    .with_help(help),
+            );
             return None;
         };
         if declared.kind != kind {
             self.errors.push(
-                ScriptError::new(name.span, format!("`{}` is a {} declaration, not a {}", name.text, declared.kind.keyword(), kind.keyword()))
-                    .with_label("wrong kind of declaration"),
+                ScriptError::new(
+                    name.span,
+                    format!(
+                        "`{}` is a {} declaration, not a {}",
+                        name.text,
+                        declared.kind.keyword(),
+                        kind.keyword()
+                    ),
+                )
+                .with_label("wrong kind of declaration"),
             );
             return None;
         }
         let before = self.errors.len();
         let owner = format!("{} `{}`", kind.keyword(), name.text);
-        require_settings(declared.constructor.params, &declared.settings, &owner, declared.span, &mut self.errors);
+        require_settings(
+            declared.constructor.params,
+            &declared.settings,
+            &owner,
+            declared.span,
+            &mut self.errors,
+        );
         if self.errors.len() != before {
             return None;
         }
-        let settings = with_defaults(declared.constructor.params, declared.settings, declared.span);
+        let settings = with_defaults(
+            declared.constructor.params,
+            declared.settings,
+            declared.span,
+        );
         Some(match kind {
-            DeclKind::Model => Completed::Model(model_spec(&name.text, declared.constructor.name, &settings)),
-            _ => Completed::Data(Box::new(data_spec(&name.text, declared.constructor.name, &settings, declared.span))),
+            DeclKind::Model => {
+                Completed::Model(model_spec(&name.text, declared.constructor.name, &settings))
+            }
+            _ => Completed::Data(Box::new(data_spec(
+                &name.text,
+                declared.constructor.name,
+                &settings,
+                declared.span,
+            ))),
         })
     }
 
@@ -494,12 +604,16 @@ impl Checker {
     fn write(&mut self, value: &Expr, target: &Expr) {
         let value = self.expr(value);
         let target = self.expr(target);
-        let (Some(value), Some(target)) = (value, target) else { return };
+        let (Some(value), Some(target)) = (value, target) else {
+            return;
+        };
         let Value::Text(path) = &target.value else {
             self.errors.push(
                 ScriptError::new(target.span, "`write` needs a file name")
                     .with_label(format!("found {}", target.value.describe()))
-                    .with_help("write a string such as \"scores.csv\" (relative to the run directory)"),
+                    .with_help(
+                        "write a string such as \"scores.csv\" (relative to the run directory)",
+                    ),
             );
             return;
         };
@@ -513,7 +627,12 @@ impl Checker {
         }
         let path = PathBuf::from(path);
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !["csv", "json"].contains(&extension) || path.is_absolute() || path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        if !["csv", "json"].contains(&extension)
+            || path.is_absolute()
+            || path
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
             self.errors.push(
                 ScriptError::new(target.span, "unsupported output file")
                     .with_label("tables are written as .csv or .json inside the run directory")
@@ -541,7 +660,9 @@ impl Checker {
             ExprKind::Range(a, b) => {
                 let (a, b) = (self.expr(a)?, self.expr(b)?);
                 match (a.value, b.value) {
-                    (Value::Date(start), Value::Date(end)) => Value::Period(DateRange { start, end }),
+                    (Value::Date(start), Value::Date(end)) => {
+                        Value::Period(DateRange { start, end })
+                    }
                     (Value::Integer(start), Value::Integer(end)) => Value::IntRange(start, end),
                     (x, y) => {
                         self.errors.push(
@@ -566,24 +687,41 @@ impl Checker {
             ExprKind::Member(inner, field) => {
                 let inner = self.expr(inner)?;
                 match (&inner.value, field.text.as_str()) {
-                    (Value::Result(step, ResultKind::MetricTable), "median") => Value::Result(*step, ResultKind::Median),
-                    (Value::Result(step, ResultKind::MetricTable), "mean") => Value::Result(*step, ResultKind::Mean),
+                    (Value::Result(step, ResultKind::MetricTable), "median") => {
+                        Value::Result(*step, ResultKind::Median)
+                    }
+                    (Value::Result(step, ResultKind::MetricTable), "mean") => {
+                        Value::Result(*step, ResultKind::Mean)
+                    }
                     (v, _) => {
                         self.errors.push(
-                            ScriptError::new(field.span, format!("{} has no field `{}`", v.describe(), field.text))
-                                .with_label("unknown field")
-                                .with_help("metric tables have the fields `median` and `mean`"),
+                            ScriptError::new(
+                                field.span,
+                                format!("{} has no field `{}`", v.describe(), field.text),
+                            )
+                            .with_label("unknown field")
+                            .with_help("metric tables have the fields `median` and `mean`"),
                         );
                         return None;
                     }
                 }
             }
-            ExprKind::Call { callee, positional, named } => return self.call(callee, positional, named, span),
+            ExprKind::Call {
+                callee,
+                positional,
+                named,
+            } => return self.call(callee, positional, named, span),
         };
         Some(Spanned { value, span })
     }
 
-    fn call(&mut self, callee: &Name, positional: &[Expr], named: &[crate::syntax::ast::Setting], span: Span) -> Option<Spanned<Value>> {
+    fn call(
+        &mut self,
+        callee: &Name,
+        positional: &[Expr],
+        named: &[crate::syntax::ast::Setting],
+        span: Span,
+    ) -> Option<Spanned<Value>> {
         let value = match callee.text.as_str() {
             "data_dir" | "basin_file" => {
                 let [arg] = positional else {
@@ -610,16 +748,22 @@ impl Checker {
             "evaluate" => {
                 let [run] = positional else {
                     self.errors.push(
-                        ScriptError::new(span, "`evaluate` takes one trained run and named settings")
-                            .with_help("write `evaluate(run, period = test, metrics = [nse, kge])`"),
+                        ScriptError::new(
+                            span,
+                            "`evaluate` takes one trained run and named settings",
+                        )
+                        .with_help("write `evaluate(run, period = test, metrics = [nse, kge])`"),
                     );
                     return None;
                 };
                 let run_value = self.expr(run)?;
-                let run_name = match (&run_value.value, self.scope.get(match &run_value.value {
-                    Value::Declared(_, n) => n.as_str(),
-                    _ => "",
-                })) {
+                let run_name = match (
+                    &run_value.value,
+                    self.scope.get(match &run_value.value {
+                        Value::Declared(_, n) => n.as_str(),
+                        _ => "",
+                    }),
+                ) {
                     (Value::Declared(DeclKind::Train, name), Some(Binding::Declared(d))) => {
                         let train = d.train.clone()?;
                         (name.clone(), train)
@@ -628,7 +772,10 @@ impl Checker {
                         let candidates: Vec<&str> = self
                             .scope
                             .iter()
-                            .filter_map(|(n, b)| matches!(b, Binding::Declared(d) if d.kind == DeclKind::Train).then_some(n.as_str()))
+                            .filter_map(|(n, b)| {
+                                matches!(b, Binding::Declared(d) if d.kind == DeclKind::Train)
+                                    .then_some(n.as_str())
+                            })
                             .collect();
                         let help = match v {
                             Value::Symbol(s) => did_you_mean(s, candidates.iter().copied()),
@@ -637,16 +784,32 @@ impl Checker {
                         .unwrap_or_else(|| "evaluate a `train` declaration".to_string());
                         let message = match v {
                             Value::Symbol(s) => format!("unknown training run `{s}`"),
-                            other => format!("`evaluate` needs a training run, found {}", other.describe()),
+                            other => format!(
+                                "`evaluate` needs a training run, found {}",
+                                other.describe()
+                            ),
                         };
-                        self.errors.push(ScriptError::new(run_value.span, message).with_label("not a `train` declaration").with_help(help));
+                        self.errors.push(
+                            ScriptError::new(run_value.span, message)
+                                .with_label("not a `train` declaration")
+                                .with_help(help),
+                        );
                         return None;
                     }
                 };
                 let given = self.settings(named);
-                let spec = FUNCTIONS.iter().find(|f| f.name == "evaluate").expect("evaluate is registered");
+                let spec = FUNCTIONS
+                    .iter()
+                    .find(|f| f.name == "evaluate")
+                    .expect("evaluate is registered");
                 let before = self.errors.len();
-                let args = check_settings(spec.params, given.values, "`evaluate`", span, &mut self.errors);
+                let args = check_settings(
+                    spec.params,
+                    given.values,
+                    "`evaluate`",
+                    span,
+                    &mut self.errors,
+                );
                 if self.errors.len() != before || !given.complete {
                     return None;
                 }
@@ -659,21 +822,34 @@ impl Checker {
                 };
                 if !available {
                     self.errors.push(
-                        ScriptError::new(args["period"].span, format!("data set `{}` has no {period} period", train.data.name))
-                            .with_label("not declared on the data set")
-                            .with_help(format!("add `{period} = START..END` to the data declaration")),
+                        ScriptError::new(
+                            args["period"].span,
+                            format!("data set `{}` has no {period} period", train.data.name),
+                        )
+                        .with_label("not declared on the data set")
+                        .with_help(format!(
+                            "add `{period} = START..END` to the data declaration"
+                        )),
                     );
                     return None;
                 }
                 let metrics = symbols(&args["metrics"]);
-                self.steps.push(Step::Evaluate(EvaluateSpec { run: run_name, period, metrics, span }));
+                self.steps.push(Step::Evaluate(EvaluateSpec {
+                    run: run_name,
+                    period,
+                    metrics,
+                    span,
+                }));
                 Value::Result(self.steps.len() - 1, ResultKind::MetricTable)
             }
             name if LOSSES.iter().any(|l| l.name == name) => {
                 if let Some(first) = positional.first() {
                     self.errors.push(
-                        ScriptError::new(first.span, format!("`{name}` takes named arguments only"))
-                            .with_help("write e.g. `nse_star(eps = 0.1)`"),
+                        ScriptError::new(
+                            first.span,
+                            format!("`{name}` takes named arguments only"),
+                        )
+                        .with_help("write e.g. `nse_star(eps = 0.1)`"),
                     );
                     return None;
                 }
@@ -730,7 +906,10 @@ fn what(kind: DeclKind) -> &'static str {
 }
 
 fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn symbol(value: &Spanned<Value>) -> String {
@@ -741,7 +920,10 @@ fn symbol(value: &Spanned<Value>) -> String {
 }
 
 fn symbols(value: &Spanned<Value>) -> Vec<String> {
-    spanned_symbols(value).into_iter().map(|s| s.value).collect()
+    spanned_symbols(value)
+        .into_iter()
+        .map(|s| s.value)
+        .collect()
 }
 
 fn spanned_symbols(value: &Spanned<Value>) -> Vec<Spanned<String>> {
@@ -793,7 +975,12 @@ fn model_spec(name: &str, architecture: &str, s: &BTreeMap<String, Spanned<Value
     }
 }
 
-fn data_spec(name: &str, source: &str, s: &BTreeMap<String, Spanned<Value>>, span: Span) -> DataSpec {
+fn data_spec(
+    name: &str,
+    source: &str,
+    s: &BTreeMap<String, Spanned<Value>>,
+    span: Span,
+) -> DataSpec {
     let basins = match &s["basins"].value {
         Value::BasinFile(path) => BasinsSpec::File(Spanned {
             value: path.clone(),
@@ -833,12 +1020,19 @@ fn data_spec(name: &str, source: &str, s: &BTreeMap<String, Spanned<Value>>, spa
     }
 }
 
-fn train_spec(decl: &Declaration, s: &BTreeMap<String, Spanned<Value>>, model: Completed, data: Completed) -> TrainSpec {
+fn train_spec(
+    decl: &Declaration,
+    s: &BTreeMap<String, Spanned<Value>>,
+    model: Completed,
+    data: Completed,
+) -> TrainSpec {
     let (Completed::Model(model), Completed::Data(data)) = (model, data) else {
         unreachable!("completed by kind")
     };
     let loss = match &s["loss"].value {
-        Value::Call(call) if call.name == "nse_star" => LossSpec::NseStar { eps: number(&call.args["eps"]) },
+        Value::Call(call) if call.name == "nse_star" => LossSpec::NseStar {
+            eps: number(&call.args["eps"]),
+        },
         _ => LossSpec::Mse,
     };
     TrainSpec {

@@ -50,7 +50,9 @@ impl ParamKind {
             ParamKind::Period => "a date range such as 1999-10-01..2008-09-30".into(),
             ParamKind::Choice(options) => format!("one of {}", quoted(options)),
             ParamKind::Names(_) => "a list of names such as [prcp, tmax]".into(),
-            ParamKind::Basins => "a list of basin ids as strings, or basin_file(\"list.txt\")".into(),
+            ParamKind::Basins => {
+                "a list of basin ids as strings, or basin_file(\"list.txt\")".into()
+            }
             ParamKind::Metrics => "a list of metric names such as [nse, kge]".into(),
             ParamKind::OneOf(specs) => format!(
                 "one of {}",
@@ -61,7 +63,11 @@ impl ParamKind {
 }
 
 fn quoted(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A default value for an optional parameter.
@@ -121,8 +127,11 @@ pub fn check_settings_in_scope(
     let mut out = BTreeMap::new();
     for (name, value) in given {
         let Some(param) = params.iter().find(|p| p.name == name.text) else {
-            let mut error = ScriptError::new(name.span, format!("unknown setting `{}` for {owner}", name.text))
-                .with_label("not a setting of this");
+            let mut error = ScriptError::new(
+                name.span,
+                format!("unknown setting `{}` for {owner}", name.text),
+            )
+            .with_label("not a setting of this");
             let valid = params.iter().map(|p| p.name).collect::<Vec<_>>().join(", ");
             error = match did_you_mean(&name.text, params.iter().map(|p| p.name)) {
                 Some(hint) => error.with_help(format!("{hint} ({owner} takes: {valid})")),
@@ -169,9 +178,12 @@ pub fn require_settings(
     for param in params {
         if matches!(param.default, Default::Required) && !settings.contains_key(param.name) {
             errors.push(
-                ScriptError::new(owner_span, format!("{owner} needs the setting `{}`", param.name))
-                    .with_label(format!("`{}` is missing", param.name))
-                    .with_help(format!("add `{} = ...`: {}", param.name, param.doc)),
+                ScriptError::new(
+                    owner_span,
+                    format!("{owner} needs the setting `{}`", param.name),
+                )
+                .with_label(format!("`{}` is missing", param.name))
+                .with_help(format!("add `{} = ...`: {}", param.name, param.doc)),
             );
         }
     }
@@ -226,9 +238,12 @@ fn coerce(
             return None;
         }
         errors.push(
-            ScriptError::new(span, format!("`{}` expects {}", param.name, param.kind.expectation()))
-                .with_label(format!("found {}", value.describe()))
-                .with_help(param.doc),
+            ScriptError::new(
+                span,
+                format!("`{}` expects {}", param.name, param.kind.expectation()),
+            )
+            .with_label(format!("found {}", value.describe()))
+            .with_help(param.doc),
         );
         None
     };
@@ -244,10 +259,14 @@ fn coerce(
             }
             Value::Integer(i)
         }
-        (ParamKind::Number { min, max }, Value::Integer(i)) if (*min..=*max).contains(&(i as f64)) => {
+        (ParamKind::Number { min, max }, Value::Integer(i))
+            if (*min..=*max).contains(&(i as f64)) =>
+        {
             Value::Number(i as f64)
         }
-        (ParamKind::Number { min, max }, Value::Number(x)) if (*min..=*max).contains(&x) => Value::Number(x),
+        (ParamKind::Number { min, max }, Value::Number(x)) if (*min..=*max).contains(&x) => {
+            Value::Number(x)
+        }
         (ParamKind::Number { .. }, v @ (Value::Number(_) | Value::Integer(_))) => {
             errors.push(
                 ScriptError::new(span, format!("`{}` is out of range", param.name))
@@ -287,9 +306,12 @@ fn coerce(
                     (Value::Symbol(_), _) => names.push(item),
                     (other, _) => {
                         errors.push(
-                            ScriptError::new(item.span, format!("`{}` expects a list of names", param.name))
-                                .with_label(format!("found {}", other.describe()))
-                                .with_help(param.doc),
+                            ScriptError::new(
+                                item.span,
+                                format!("`{}` expects a list of names", param.name),
+                            )
+                            .with_label(format!("found {}", other.describe()))
+                            .with_help(param.doc),
                         );
                         ok = false;
                     }
@@ -306,15 +328,21 @@ fn coerce(
                 match &item.value {
                     Value::Symbol(s) if crate::analysis::metrics::lookup(s).is_some() => {}
                     Value::Symbol(s) => {
-                        let names: Vec<&str> = crate::analysis::metrics::METRICS.iter().map(|m| m.name).collect();
+                        let names: Vec<&str> = crate::analysis::metrics::METRICS
+                            .iter()
+                            .map(|m| m.name)
+                            .collect();
                         unknown_name(errors, item.span, s, param, &names);
                         ok = false;
                     }
                     other => {
                         errors.push(
-                            ScriptError::new(item.span, format!("`{}` expects metric names", param.name))
-                                .with_label(format!("found {}", other.describe()))
-                                .with_help(param.doc),
+                            ScriptError::new(
+                                item.span,
+                                format!("`{}` expects metric names", param.name),
+                            )
+                            .with_label(format!("found {}", other.describe()))
+                            .with_help(param.doc),
                         );
                         ok = false;
                     }
@@ -349,7 +377,9 @@ fn coerce(
         }
         (ParamKind::OneOf(specs), Value::Call(call)) => {
             let args = super::library::raw_args(&call.args);
-            Value::Call(super::library::check_call_spec(specs, &call.name, span, args, param, errors)?)
+            Value::Call(super::library::check_call_spec(
+                specs, &call.name, span, args, param, errors,
+            )?)
         }
         (_, v) => return wrong(errors, &v),
     };

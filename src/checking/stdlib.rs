@@ -16,5 +16,8 @@ pub const FILES: &[(&str, &str)] = &[
 /// The text of a stdlib file, looked up by its name (a leading `stdlib/` is accepted).
 pub fn lookup(name: &str) -> Option<&'static str> {
     let name = name.strip_prefix("stdlib/").unwrap_or(name);
-    FILES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }

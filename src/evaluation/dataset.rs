@@ -48,10 +48,21 @@ pub fn load(spec: &DataSpec) -> Result<LoadedData, RunError> {
         .chain(&spec.test)
         .collect();
     let warm_up = spec.lookback as u64 - 1;
-    let extended: Vec<DateRange> = periods.iter().map(|p| p.value.extended_back(warm_up)).collect();
+    let extended: Vec<DateRange> = periods
+        .iter()
+        .map(|p| p.value.extended_back(warm_up))
+        .collect();
     let whole = DateRange {
-        start: extended.iter().map(|p| p.start).min().expect("train is always present"),
-        end: extended.iter().map(|p| p.end).max().expect("train is always present"),
+        start: extended
+            .iter()
+            .map(|p| p.start)
+            .min()
+            .expect("train is always present"),
+        end: extended
+            .iter()
+            .map(|p| p.end)
+            .max()
+            .expect("train is always present"),
     };
     let inputs: Vec<String> = spec.inputs.iter().map(|i| i.value.clone()).collect();
     let static_names: Vec<String> = spec.statics.iter().map(|s| s.value.clone()).collect();

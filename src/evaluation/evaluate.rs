@@ -46,14 +46,28 @@ pub fn predict(run: &mut TrainedRun, data: &LoadedData, period: DateRange) -> Ve
         .map(|(samples, record)| {
             let mut simulated = Vec::with_capacity(samples.len());
             for chunk in samples.chunks(PREDICTION_BATCH) {
-                let batch = assemble(&data.records, &run.normalization, &run.statics, chunk, lookback, &run.basin_std);
+                let batch = assemble(
+                    &data.records,
+                    &run.normalization,
+                    &run.statics,
+                    chunk,
+                    lookback,
+                    &run.basin_std,
+                );
                 let output = run.engine.predict(&batch);
-                simulated.extend(output.iter().map(|&v| targets.denormalize(0, f64::from(v)).max(0.0)));
+                simulated.extend(
+                    output
+                        .iter()
+                        .map(|&v| targets.denormalize(0, f64::from(v)).max(0.0)),
+                );
             }
             BasinSeries {
                 basin: record.basin.clone(),
                 dates: samples.iter().map(|s| record.dates[s.end]).collect(),
-                observed: samples.iter().map(|s| f64::from(record.targets[0][s.end])).collect(),
+                observed: samples
+                    .iter()
+                    .map(|s| f64::from(record.targets[0][s.end]))
+                    .collect(),
                 simulated,
             }
         })
@@ -78,29 +92,46 @@ pub fn evaluate(
     let mut csv = String::from("date,basin,observed,simulated\n");
     for s in &series {
         for ((date, obs), sim) in s.dates.iter().zip(&s.observed).zip(&s.simulated) {
-            let obs = if obs.is_nan() { String::new() } else { format!("{obs:.4}") };
+            let obs = if obs.is_nan() {
+                String::new()
+            } else {
+                format!("{obs:.4}")
+            };
             let _ = writeln!(csv, "{date},{},{obs},{sim:.4}", s.basin);
         }
     }
     run_dir.write(dir.join("predictions.csv"), &csv)?;
     let rows: Vec<(&str, &[f64], &[f64])> = series
         .iter()
-        .map(|s| (s.basin.as_str(), s.observed.as_slice(), s.simulated.as_slice()))
+        .map(|s| {
+            (
+                s.basin.as_str(),
+                s.observed.as_slice(),
+                s.simulated.as_slice(),
+            )
+        })
         .collect();
     let table = MetricTable::compute(&spec.metrics, &rows)
         .map_err(|e| ScriptError::new(spec.span, e.to_string()))?;
     let metrics_path = dir.join("metrics.csv");
-    table.write_csv(&metrics_path).map_err(|e| RunError::Other {
-        message: e.to_string(),
-        help: "check that the run directory is writable".into(),
-    })?;
+    table
+        .write_csv(&metrics_path)
+        .map_err(|e| RunError::Other {
+            message: e.to_string(),
+            help: "check that the run directory is writable".into(),
+        })?;
     let figures = run_dir.subdir(dir.join("hydrographs"))?;
     for s in &series {
         let path = figures.join(format!("{}.png", s.basin));
-        let title = format!("{} — {} ({} period {period})", s.basin, run.spec.name, spec.period);
-        hydrograph(&path, &title, &s.dates, &s.observed, &s.simulated, "mm/day").map_err(|e| RunError::Other {
-            message: e.to_string(),
-            help: "check that the run directory is writable".into(),
+        let title = format!(
+            "{} — {} ({} period {period})",
+            s.basin, run.spec.name, spec.period
+        );
+        hydrograph(&path, &title, &s.dates, &s.observed, &s.simulated, "mm/day").map_err(|e| {
+            RunError::Other {
+                message: e.to_string(),
+                help: "check that the run directory is writable".into(),
+            }
         })?;
     }
     run_dir.note(&format!(

@@ -48,7 +48,9 @@ pub fn run(plan: &Plan, script: &Path, options: &RunOptions) -> Result<PathBuf, 
         session.execute(index, step, options)?;
     }
     let path = session.run_dir.path.clone();
-    session.run_dir.say(&format!("run directory: {}", path.display()));
+    session
+        .run_dir
+        .say(&format!("run directory: {}", path.display()));
     Ok(path)
 }
 
@@ -87,11 +89,18 @@ impl Session {
     /// Writes the scripts and the resolved settings into the run directory.
     pub fn record_inputs(&mut self, plan: &Plan) -> Result<(), RunError> {
         for index in 0.. {
-            let Some(file) = plan.sources.files().get(index) else { break };
+            let Some(file) = plan.sources.files().get(index) else {
+                break;
+            };
             let name = if index == 0 {
                 "script.hydro".to_string()
             } else {
-                format!("uses/{}", file.name.trim_start_matches("stdlib/").replace(['/', '\\'], "_"))
+                format!(
+                    "uses/{}",
+                    file.name
+                        .trim_start_matches("stdlib/")
+                        .replace(['/', '\\'], "_")
+                )
             };
             self.run_dir.write(name, &file.text)?;
         }
@@ -99,13 +108,20 @@ impl Session {
             "hydro_version": env!("CARGO_PKG_VERSION"),
             "steps": plan.steps,
         });
-        self.run_dir
-            .write("settings.json", &serde_json::to_string_pretty(&settings).expect("plain data serialises"))?;
+        self.run_dir.write(
+            "settings.json",
+            &serde_json::to_string_pretty(&settings).expect("plain data serialises"),
+        )?;
         Ok(())
     }
 
     /// Runs the plan step `step`, whose index in its plan is `index`.
-    pub fn execute(&mut self, index: usize, step: &Step, options: &RunOptions) -> Result<(), RunError> {
+    pub fn execute(
+        &mut self,
+        index: usize,
+        step: &Step,
+        options: &RunOptions,
+    ) -> Result<(), RunError> {
         match step {
             Step::Train(spec) => {
                 let mut spec = (**spec).clone();
@@ -133,18 +149,27 @@ impl Session {
                     "{}: trained in {:.1} s{}",
                     spec.name,
                     started.elapsed().as_secs_f64(),
-                    if trained.log.interrupted { " (interrupted)" } else { "" }
+                    if trained.log.interrupted {
+                        " (interrupted)"
+                    } else {
+                        ""
+                    }
                 ));
                 self.runs.insert(spec.name.clone(), trained);
             }
             Step::Evaluate(spec) => {
-                let run = self.runs.get_mut(&spec.run).expect("the checker orders runs before use");
+                let run = self
+                    .runs
+                    .get_mut(&spec.run)
+                    .expect("the checker orders runs before use");
                 let data = &self.data[&run.spec.data.name];
                 let table = evaluate::evaluate(spec, run, data, &mut self.run_dir)?;
                 self.tables.insert(index, table);
             }
             Step::Print(print) => {
-                let text = self.show(&print.value.value).map_err(|e| ScriptError::new(print.value.span, e))?;
+                let text = self
+                    .show(&print.value.value)
+                    .map_err(|e| ScriptError::new(print.value.span, e))?;
                 self.run_dir.say(&text);
             }
             Step::Write(write) => {
@@ -155,10 +180,12 @@ impl Session {
                 let path = self.run_dir.path.join(&write.path);
                 let json = write.path.extension().is_some_and(|e| e == "json");
                 match (kind, json) {
-                    (ResultKind::MetricTable, false) => table.write_csv(&path).map_err(|e| RunError::Other {
-                        message: e.to_string(),
-                        help: "check that the run directory is writable".into(),
-                    })?,
+                    (ResultKind::MetricTable, false) => {
+                        table.write_csv(&path).map_err(|e| RunError::Other {
+                            message: e.to_string(),
+                            help: "check that the run directory is writable".into(),
+                        })?
+                    }
                     _ => {
                         self.run_dir.write(&write.path, &table_json(table, kind))?;
                     }
@@ -181,12 +208,20 @@ impl Session {
 
 /// The median or mean row of a table as `metric = value` pairs.
 fn summary_line(table: &MetricTable, kind: ResultKind) -> String {
-    let label = if kind == ResultKind::Median { "median" } else { "mean" };
+    let label = if kind == ResultKind::Median {
+        "median"
+    } else {
+        "mean"
+    };
     let cells: Vec<String> = table
         .metrics
         .iter()
         .map(|m| {
-            let v = if kind == ResultKind::Median { table.median(m) } else { table.mean(m) };
+            let v = if kind == ResultKind::Median {
+                table.median(m)
+            } else {
+                table.mean(m)
+            };
             format!("{m} = {}", v.map_or("-".to_string(), |v| format!("{v:.3}")))
         })
         .collect();
@@ -210,7 +245,11 @@ fn table_json(table: &MetricTable, kind: ResultKind) -> String {
         _ => {
             let mut row = serde_json::Map::new();
             for m in &table.metrics {
-                let v = if kind == ResultKind::Median { table.median(m) } else { table.mean(m) };
+                let v = if kind == ResultKind::Median {
+                    table.median(m)
+                } else {
+                    table.mean(m)
+                };
                 row.insert(m.clone(), v.map_or(serde_json::Value::Null, Into::into));
             }
             serde_json::Value::Object(row)

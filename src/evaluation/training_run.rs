@@ -40,7 +40,11 @@ pub struct TrainedRun {
 }
 
 /// Trains the run `spec` on `data`, writing its files under `<run dir>/<name>/`.
-pub fn train(spec: &TrainSpec, data: &LoadedData, run_dir: &mut RunDirectory) -> Result<TrainedRun, RunError> {
+pub fn train(
+    spec: &TrainSpec,
+    data: &LoadedData,
+    run_dir: &mut RunDirectory,
+) -> Result<TrainedRun, RunError> {
     let dir = run_dir.subdir(&spec.name)?;
     let lookback = spec.data.lookback;
     let train_period = spec.data.train.value;
@@ -48,18 +52,35 @@ pub fn train(spec: &TrainSpec, data: &LoadedData, run_dir: &mut RunDirectory) ->
     run_dir.say(&format!("{}: {report}", spec.name));
     let mut counts = String::from("basin,usable_samples,missing_target,no_window\n");
     for b in &report.basins {
-        let _ = writeln!(counts, "{},{},{},{}", b.basin, b.usable, b.missing_target, b.no_window);
+        let _ = writeln!(
+            counts,
+            "{},{},{},{}",
+            b.basin, b.usable, b.missing_target, b.no_window
+        );
     }
     run_dir.write(dir.join("training_samples.csv"), &counts)?;
     let all: Vec<_> = samples.iter().flatten().copied().collect();
     if all.is_empty() {
-        return Err(ScriptError::new(spec.data.train.span, "no usable training sample in this period")
-            .with_label(format!("no day with observed streamflow and a complete {lookback}-day look-back"))
-            .with_help("choose a training period where the basins have streamflow observations")
-            .into());
+        return Err(ScriptError::new(
+            spec.data.train.span,
+            "no usable training sample in this period",
+        )
+        .with_label(format!(
+            "no day with observed streamflow and a complete {lookback}-day look-back"
+        ))
+        .with_help("choose a training period where the basins have streamflow observations")
+        .into());
     }
-    let normalization = Normalization::fit(&data.records, train_period, &data.statics, &data.static_names)
-        .map_err(|e| ScriptError::new(spec.data.train.span, e.to_string()).with_label("fitting the normalisation here"))?;
+    let normalization = Normalization::fit(
+        &data.records,
+        train_period,
+        &data.statics,
+        &data.static_names,
+    )
+    .map_err(|e| {
+        ScriptError::new(spec.data.train.span, e.to_string())
+            .with_label("fitting the normalisation here")
+    })?;
     run_dir.write(dir.join("normalization.json"), &to_json(&normalization))?;
     let basin_std = basin_target_std(&data.records, &samples, 0);
     let statics = normalization.normalize_statics(&data.statics);
@@ -82,14 +103,18 @@ pub fn train(spec: &TrainSpec, data: &LoadedData, run_dir: &mut RunDirectory) ->
         help: "the devices are `cpu` and `cuda`".into(),
     })?;
     let mut engine: Box<dyn Engine> = match device {
-        DeviceKind::Cpu if spec.engine == "fused" => {
-            Box::new(FusedLstm::new(weights, adam, spec.model.dropout as f32, spec.seed))
-        }
+        DeviceKind::Cpu if spec.engine == "fused" => Box::new(FusedLstm::new(
+            weights,
+            adam,
+            spec.model.dropout as f32,
+            spec.seed,
+        )),
         _ => device
             .burn_engine(weights, adam, spec.model.dropout, spec.seed)
             .map_err(|e| RunError::Other {
                 message: e.to_string(),
-                help: "rebuild with `cargo build --release --features cuda`, or set `device = cpu`".into(),
+                help: "rebuild with `cargo build --release --features cuda`, or set `device = cpu`"
+                    .into(),
             })?,
     };
     run_dir.say(&format!(
@@ -114,19 +139,38 @@ pub fn train(spec: &TrainSpec, data: &LoadedData, run_dir: &mut RunDirectory) ->
         samples_per_epoch: spec.samples_per_epoch,
     };
     let make_batch = |chunk: &[crate::data::Sample]| {
-        assemble(&data.records, &normalization, &statics, chunk, lookback, &basin_std)
+        assemble(
+            &data.records,
+            &normalization,
+            &statics,
+            chunk,
+            lookback,
+            &basin_std,
+        )
     };
     let mut lines = Vec::new();
-    let log = trainer::train(engine.as_mut(), loss.as_ref(), &all, settings, &make_batch, &spec.name, &mut |line| {
-        eprintln!("{line}");
-        lines.push(line.to_string());
-    });
+    let log = trainer::train(
+        engine.as_mut(),
+        loss.as_ref(),
+        &all,
+        settings,
+        &make_batch,
+        &spec.name,
+        &mut |line| {
+            eprintln!("{line}");
+            lines.push(line.to_string());
+        },
+    );
     for line in &lines {
         run_dir.note(line);
     }
     let mut csv = String::from("epoch,mean_loss,batches,seconds\n");
     for e in &log.epochs {
-        let _ = writeln!(csv, "{},{},{},{:.3}", e.epoch, e.mean_loss, e.batches, e.seconds);
+        let _ = writeln!(
+            csv,
+            "{},{},{},{:.3}",
+            e.epoch, e.mean_loss, e.batches, e.seconds
+        );
     }
     run_dir.write(dir.join("training_log.csv"), &csv)?;
     save_weights(&engine.weights(), spec, &dir)?;
@@ -143,7 +187,11 @@ pub fn train(spec: &TrainSpec, data: &LoadedData, run_dir: &mut RunDirectory) ->
 
 /// Writes the weights with Burn's recorder (`weights.mpk`), loadable into the Burn model on any
 /// backend.
-fn save_weights(weights: &LstmWeights, spec: &TrainSpec, dir: &std::path::Path) -> Result<(), RunError> {
+fn save_weights(
+    weights: &LstmWeights,
+    spec: &TrainSpec,
+    dir: &std::path::Path,
+) -> Result<(), RunError> {
     let model = Lstm::<CpuBackend>::from_weights(weights, spec.model.dropout, &Default::default());
     let path = dir.join("weights.mpk");
     model.save(&path).map_err(|e| RunError::Other {

@@ -107,8 +107,9 @@ impl Diagnostic for RenderedError {
 
 /// Renders errors as plain text (no colours), as printed by `hydro check` on a non-terminal.
 pub fn render_plain(errors: &[ScriptError], sources: &SourceMap) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(100);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
     let mut out = String::new();
     for error in errors {
         let rendered = error.report(sources);
@@ -119,7 +120,10 @@ pub fn render_plain(errors: &[ScriptError], sources: &SourceMap) -> String {
 }
 
 /// "did you mean `x`?" for the closest candidate within a small edit distance, if any.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(name, c), c))

@@ -16,8 +16,11 @@ struct HydroParser;
 /// (such as the date `2008-13-01`) are reported beside the script, in which they become
 /// [`ExprKind::Invalid`], so that checking can go on and find every other error.
 pub fn parse(text: &str, source: SourceId) -> Result<(Script, Vec<ScriptError>), Vec<ScriptError>> {
-    let mut pairs = HydroParser::parse(Rule::script, text).map_err(|e| vec![syntax_error(e, source)])?;
-    let script = pairs.next().expect("the script rule always yields one pair");
+    let mut pairs =
+        HydroParser::parse(Rule::script, text).map_err(|e| vec![syntax_error(e, source)])?;
+    let script = pairs
+        .next()
+        .expect("the script rule always yields one pair");
     let mut builder = Builder {
         source,
         errors: Vec::new(),
@@ -53,9 +56,11 @@ fn describe_expected(rules: &[Rule]) -> String {
         .map(|r| match r {
             Rule::EOI => "end of input",
             Rule::use_stmt | Rule::kw_use => "`use`",
-            Rule::declaration | Rule::decl_kind | Rule::kw_data | Rule::kw_model | Rule::kw_train => {
-                "a declaration"
-            }
+            Rule::declaration
+            | Rule::decl_kind
+            | Rule::kw_data
+            | Rule::kw_model
+            | Rule::kw_train => "a declaration",
             Rule::let_stmt | Rule::kw_let => "`let`",
             Rule::print_stmt | Rule::kw_print => "`print`",
             Rule::write_stmt | Rule::kw_write => "`write`",
@@ -120,7 +125,13 @@ impl Builder {
                 }
             }
             Rule::declaration => {
-                let kind = match inner.next().expect("kind").into_inner().next().map(|p| p.as_rule()) {
+                let kind = match inner
+                    .next()
+                    .expect("kind")
+                    .into_inner()
+                    .next()
+                    .map(|p| p.as_rule())
+                {
                     Some(Rule::kw_data) => DeclKind::Data,
                     Some(Rule::kw_model) => DeclKind::Model,
                     _ => DeclKind::Train,
@@ -310,19 +321,41 @@ mod tests {
         }
         match let_value("let r = 1..8") {
             ExprKind::Range(a, b) => {
-                assert_eq!(a.kind, ExprKind::Number { value: 1.0, integer: true });
-                assert_eq!(b.kind, ExprKind::Number { value: 8.0, integer: true });
+                assert_eq!(
+                    a.kind,
+                    ExprKind::Number {
+                        value: 1.0,
+                        integer: true
+                    }
+                );
+                assert_eq!(
+                    b.kind,
+                    ExprKind::Number {
+                        value: 8.0,
+                        integer: true
+                    }
+                );
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(let_value("let x = -1.5e-3"), ExprKind::Number { value: -1.5e-3, integer: false });
+        assert_eq!(
+            let_value("let x = -1.5e-3"),
+            ExprKind::Number {
+                value: -1.5e-3,
+                integer: false
+            }
+        );
         assert_eq!(let_value("let s = \"a b\""), ExprKind::Str("a b".into()));
         match let_value("let l = [prcp, \"x\", 3,]") {
             ExprKind::List(items) => assert_eq!(items.len(), 3),
             other => panic!("{other:?}"),
         }
         match let_value("let c = nse_star(eps = 0.1)") {
-            ExprKind::Call { callee, positional, named } => {
+            ExprKind::Call {
+                callee,
+                positional,
+                named,
+            } => {
                 assert_eq!(callee.text, "nse_star");
                 assert!(positional.is_empty());
                 assert_eq!(named[0].name.text, "eps");
@@ -345,10 +378,17 @@ mod tests {
              model m = lstm\ntrain t = m on d { epochs = 1 }\nprint t\nwrite s -> \"s.csv\"\n",
         );
         assert_eq!(script.statements.len(), 6);
-        let Statement::Declaration(data) = &script.statements[1] else { panic!() };
-        assert_eq!((data.kind, data.name.text.as_str(), data.base.text.as_str()), (DeclKind::Data, "d", "camels_us"));
+        let Statement::Declaration(data) = &script.statements[1] else {
+            panic!()
+        };
+        assert_eq!(
+            (data.kind, data.name.text.as_str(), data.base.text.as_str()),
+            (DeclKind::Data, "d", "camels_us")
+        );
         assert_eq!(data.settings[0].name.text, "train");
-        let Statement::Declaration(train) = &script.statements[3] else { panic!() };
+        let Statement::Declaration(train) = &script.statements[3] else {
+            panic!()
+        };
         assert_eq!(train.on.as_ref().map(|n| n.text.as_str()), Some("d"));
     }
 
@@ -360,7 +400,9 @@ mod tests {
     #[test]
     fn spans_point_at_the_text() {
         let script = parse_ok("let answer = 42");
-        let Statement::Let { name, value } = &script.statements[0] else { panic!() };
+        let Statement::Let { name, value } = &script.statements[0] else {
+            panic!()
+        };
         assert_eq!((name.span.start, name.span.end), (4, 10));
         assert_eq!((value.span.start, value.span.end), (13, 15));
     }

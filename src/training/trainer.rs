@@ -87,7 +87,11 @@ pub fn train(
             let value = engine.train_step(&batch, loss, settings.learning_rate);
             total += f64::from(value);
             done += 1;
-            progress.set_message(format!("epoch {epoch}/{}  loss {:.4}", settings.epochs, total / done as f64));
+            progress.set_message(format!(
+                "epoch {epoch}/{}  loss {:.4}",
+                settings.epochs,
+                total / done as f64
+            ));
             progress.inc(1);
         }
         if done > 0 {
@@ -105,7 +109,11 @@ pub fn train(
             log.epochs.push(entry);
         }
         if log.interrupted {
-            progress.suspend(|| report(&format!("{label}: stopped by the user; keeping the weights reached so far")));
+            progress.suspend(|| {
+                report(&format!(
+                    "{label}: stopped by the user; keeping the weights reached so far"
+                ))
+            });
             break;
         }
     }
@@ -118,9 +126,11 @@ fn progress_bar(label: &str, length: usize) -> ProgressBar {
     let bar = ProgressBar::new(length as u64);
     if std::io::stderr().is_terminal() {
         bar.set_style(
-            ProgressStyle::with_template("{prefix} {msg} [{bar:30}] {pos}/{len} batches, ETA {eta}")
-                .expect("the template is valid")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{prefix} {msg} [{bar:30}] {pos}/{len} batches, ETA {eta}",
+            )
+            .expect("the template is valid")
+            .progress_chars("=> "),
         );
         bar.set_prefix(label.to_string());
     } else {

@@ -60,7 +60,10 @@ pub fn check_call_spec(
             format!(
                 "`{}` accepts {}",
                 param.name,
-                names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                names
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         });
         errors.push(

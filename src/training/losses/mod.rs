@@ -78,7 +78,10 @@ mod tests {
         let b = batch(vec![0.0, 0.0], vec![0.9, 1.9]);
         let (value, gradient) = NseStar { eps: 0.1 }.value_and_gradient(&[2.0, 2.0], &b);
         assert!((value - 2.5).abs() < 1e-5, "{value}");
-        assert!((gradient[0] - 2.0).abs() < 1e-5 && (gradient[1] - 0.5).abs() < 1e-5, "{gradient:?}");
+        assert!(
+            (gradient[0] - 2.0).abs() < 1e-5 && (gradient[1] - 0.5).abs() < 1e-5,
+            "{gradient:?}"
+        );
     }
 
     #[test]
@@ -94,8 +97,14 @@ mod tests {
                 up[k] += h;
                 let mut down = prediction;
                 down[k] -= h;
-                let numeric = (loss.value_and_gradient(&up, &b).0 - loss.value_and_gradient(&down, &b).0) / (2.0 * h);
-                assert!((numeric - gradient[k]).abs() < 1e-3, "{k}: {numeric} vs {}", gradient[k]);
+                let numeric = (loss.value_and_gradient(&up, &b).0
+                    - loss.value_and_gradient(&down, &b).0)
+                    / (2.0 * h);
+                assert!(
+                    (numeric - gradient[k]).abs() < 1e-3,
+                    "{k}: {numeric} vs {}",
+                    gradient[k]
+                );
             }
         }
     }
