@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use burn::backend::{Autodiff, NdArray};
 use hydro::data::windows::Batch;
 use hydro::models::lstm::{Lstm, LstmConfig, ModelFileError};
-use hydro::models::weights::{LstmShape, LstmWeights};
+use hydro::models::weights::{LstmShape, LstmWeights, ModelWeights};
 use hydro::training::burn_engine::BurnEngine;
 use hydro::training::device::{DeviceError, DeviceKind};
 use hydro::training::engine::{AdamSettings, Engine, Loss};
@@ -241,7 +241,7 @@ fn engines_are_built_for_the_chosen_device() {
     let mut engine = DeviceKind::Cpu
         .burn_engine(start.clone(), adam(), 0.0, 1)
         .expect("the CPU is always there");
-    assert_eq!(engine.weights(), start);
+    assert_eq!(engine.model_weights(), ModelWeights::Lstm(start.clone()));
     assert_eq!(engine.predict(&batch(2, 3, 3, 1)).len(), 2);
     if !cfg!(feature = "cuda") {
         let error = DeviceKind::Cuda

@@ -111,7 +111,10 @@ fn a_missing_input_names_file_line_and_column() {
         other => panic!("expected MissingInput, got {other:?}"),
     }
     let text = err.to_string();
-    assert!(text.contains("camelses_1414.csv") && text.contains("line 337"), "{text}");
+    assert!(
+        text.contains("camelses_1414.csv") && text.contains("line 337"),
+        "{text}"
+    );
 
     // From 1991-10-01 on, pr_emo1 is present: line 1623,
     // "1995-03-10,1.62,3.49,6.61,0.0,10.44,2.46,4.39,6.72864416806122" (columns 1, 38-45).
@@ -161,7 +164,10 @@ fn period_outside_the_record_states_the_available_range() {
             basin, available, ..
         } => {
             assert_eq!(basin, "camelsch_4003");
-            assert_eq!(available, DateRange::new(date(1981, 1, 1), date(2020, 12, 31)));
+            assert_eq!(
+                available,
+                DateRange::new(date(1981, 1, 1), date(2020, 12, 31))
+            );
         }
         other => panic!("expected PeriodOutsideRecord, got {other:?}"),
     }
@@ -187,13 +193,22 @@ fn attributes_merge_all_tables_of_a_source() {
     // attributes_other_camels.csv line 2:
     // `camels_01022500,"Narraguagus River at Cherryfield, Maine",United States of America,44.60797,-67.93524,619.1025954030504`
     // (the quoted name holds a comma).
-    assert_eq!(camels.area_km2("camels_01022500").unwrap(), 619.102_595_403_050_4);
-    assert_eq!(camels.value("camels_01022500", "gauge_lat").unwrap(), 44.60797);
+    assert_eq!(
+        camels.area_km2("camels_01022500").unwrap(),
+        619.102_595_403_050_4
+    );
+    assert_eq!(
+        camels.value("camels_01022500", "gauge_lat").unwrap(),
+        44.60797
+    );
     assert_eq!(camels.basins().len(), 482);
     let values = camels
         .values(&names(&["camels_01022500"]), &names(&["p_mean", "area"]))
         .unwrap();
-    assert_eq!(values, vec![vec![3.203_712_779_793_284_5, 619.102_595_403_050_4]]);
+    assert_eq!(
+        values,
+        vec![vec![3.203_712_779_793_284_5, 619.102_595_403_050_4]]
+    );
 }
 
 #[test]
@@ -216,7 +231,11 @@ fn a_missing_attribute_names_file_and_line() {
         "gauge_id,p_mean,aridity\nx_1,3.2,0.5\nx_2,,0.7\n",
     )
     .unwrap();
-    fs::write(dir.join("attributes_other_x.csv"), "gauge_id,area\nx_1,10.5\nx_2,20\n").unwrap();
+    fs::write(
+        dir.join("attributes_other_x.csv"),
+        "gauge_id,area\nx_1,10.5\nx_2,20\n",
+    )
+    .unwrap();
     let tables = CaravanAttributes::load(&dir).unwrap();
     assert_eq!(tables.value("x_2", "aridity").unwrap(), 0.7);
     assert_eq!(tables.area_km2("x_2").unwrap(), 20.0);
@@ -241,7 +260,10 @@ fn a_malformed_attribute_row_names_file_and_line() {
     .unwrap();
     let err = CaravanAttributes::load(&dir).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("attributes_caravan_x.csv") && text.contains("line 3"), "{text}");
+    assert!(
+        text.contains("attributes_caravan_x.csv") && text.contains("line 3"),
+        "{text}"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -257,7 +279,11 @@ fn a_malformed_time_series_row_names_file_and_line() {
     .unwrap();
     let attributes = dir.join("attributes/x");
     fs::create_dir_all(&attributes).unwrap();
-    fs::write(attributes.join("attributes_other_x.csv"), "gauge_id,area\nx_1,10\n").unwrap();
+    fs::write(
+        attributes.join("attributes_other_x.csv"),
+        "gauge_id,area\nx_1,10\n",
+    )
+    .unwrap();
     let caravan = Caravan::new(&dir);
     let err = caravan
         .load_basin(
@@ -269,7 +295,10 @@ fn a_malformed_time_series_row_names_file_and_line() {
         )
         .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("x_1.csv") && text.contains("line 3"), "{text}");
+    assert!(
+        text.contains("x_1.csv") && text.contains("line 3"),
+        "{text}"
+    );
     assert!(text.contains("`abc` is not a number"), "{text}");
     fs::remove_dir_all(&dir).unwrap();
 }

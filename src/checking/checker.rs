@@ -93,6 +93,13 @@ pub fn check_file(path: &Path, env: &Environment) -> Result<Plan, (SourceMap, Ve
     }
 }
 
+/// A declaration as the REPL inspects it: its kind, its constructor and its written settings.
+pub type DeclarationView<'a> = (
+    DeclKind,
+    &'static CallSpec,
+    &'a BTreeMap<String, Spanned<Value>>,
+);
+
 /// Incremental checking state: the REPL keeps one across lines.
 #[derive(Debug, Clone)]
 pub struct Checker {
@@ -199,14 +206,7 @@ impl Checker {
 
     /// The kind, constructor and written settings (its own and inherited, without defaults) of
     /// the declaration `name`, if `name` is a declaration in scope.
-    pub fn declaration(
-        &self,
-        name: &str,
-    ) -> Option<(
-        DeclKind,
-        &'static CallSpec,
-        &BTreeMap<String, Spanned<Value>>,
-    )> {
+    pub fn declaration(&self, name: &str) -> Option<DeclarationView<'_>> {
         match self.scope.get(name)? {
             Binding::Declared(d) => Some((d.kind, d.constructor, &d.settings)),
             _ => None,
@@ -483,6 +483,25 @@ impl Checker {
             decl.span,
             &mut self.errors,
         );
+        if let (Some(Completed::Model(model)), Some(Completed::Data(data)), Some(on)) =
+            (&model, &data, &decl.on)
+        {
+            if model.architecture == "ealstm" && data.statics.is_empty() {
+                self.errors.push(
+                    ScriptError::new(
+                        on.span,
+                        format!("the EA-LSTM `{}` needs static attributes", model.name),
+                    )
+                    .with_label(format!("data set `{}` has no `statics`", data.name))
+                    .with_help(format!(
+                        "its input gate is computed from each basin's static attributes: set \
+                         `statics = [...]` in `{}` (e.g. `statics = kratzert_attributes` from \
+                         \"camels_us.hydro\"), or train an `lstm`",
+                        data.name
+                    )),
+                );
+            }
+        }
         let train = match (model, data) {
             (Some(model), Some(data)) if self.errors.len() == before && given.complete => {
                 Some(Box::new(train_spec(&decl, &settings, model, data)))

@@ -12,12 +12,13 @@ use crate::checking::plan::TrainSpec;
 use crate::data::normalization::basin_target_std;
 use crate::data::windows::{assemble, usable_samples};
 use crate::data::Normalization;
+use crate::models::ealstm::EaLstm;
 use crate::models::lstm::Lstm;
-use crate::models::weights::{LstmShape, LstmWeights};
+use crate::models::weights::{EaLstmShape, EaLstmWeights, LstmShape, ModelWeights};
 use crate::syntax::ScriptError;
 use crate::training::device::{CpuBackend, DeviceKind};
 use crate::training::engine::{AdamSettings, Engine};
-use crate::training::fused::{init_weights, FusedLstm};
+use crate::training::fused::{init_ealstm_weights, init_weights, FusedEaLstm, FusedLstm};
 use crate::training::losses;
 use crate::training::trainer::{self, LoopSettings, TrainingLog};
 
@@ -85,12 +86,8 @@ pub fn train(
     let basin_std = basin_target_std(&data.records, &samples, 0);
     let statics = normalization.normalize_statics(&data.statics);
 
-    let shape = LstmShape {
-        inputs: normalization.inputs.len() + normalization.statics.len(),
-        hidden: spec.model.hidden,
-        outputs: 1,
-    };
-    let weights = init_weights(shape, spec.seed, spec.model.initial_forget_bias as f32);
+    let features = normalization.inputs.len() + normalization.statics.len();
+    let weights = initial_weights(spec, normalization.inputs.len(), normalization.statics.len());
     let adam = AdamSettings {
         learning_rate: spec.learning_rate as f32,
         beta1: 0.9,
@@ -102,15 +99,17 @@ pub fn train(
         message: e.to_string(),
         help: "the devices are `cpu` and `cuda`".into(),
     })?;
-    let mut engine: Box<dyn Engine> = match device {
-        DeviceKind::Cpu if spec.engine == "fused" => Box::new(FusedLstm::new(
-            weights,
-            adam,
-            spec.model.dropout as f32,
-            spec.seed,
-        )),
-        _ => device
-            .burn_engine(weights, adam, spec.model.dropout, spec.seed)
+    let parameters = weights.parameter_count();
+    let dropout = spec.model.dropout;
+    let mut engine: Box<dyn Engine> = match (device, weights) {
+        (DeviceKind::Cpu, ModelWeights::Lstm(weights)) if spec.engine == "fused" => Box::new(
+            FusedLstm::new(weights, adam, dropout as f32, spec.seed),
+        ),
+        (DeviceKind::Cpu, ModelWeights::EaLstm(weights)) if spec.engine == "fused" => Box::new(
+            FusedEaLstm::new(weights, adam, dropout as f32, spec.seed),
+        ),
+        (_, weights) => device
+            .burn_engine(weights, adam, dropout, spec.seed)
             .map_err(|e| RunError::Other {
                 message: e.to_string(),
                 help: "rebuild with `cargo build --release --features cuda`, or set `device = cpu`"
@@ -122,9 +121,9 @@ pub fn train(
         spec.name,
         spec.model.architecture,
         spec.data.name,
-        shape.inputs,
-        shape.hidden,
-        4 * shape.hidden * (shape.inputs + shape.hidden + 1) + shape.hidden + 1,
+        features,
+        spec.model.hidden,
+        parameters,
         spec.epochs,
         spec.batch,
         spec.loss,
@@ -173,7 +172,12 @@ pub fn train(
         );
     }
     run_dir.write(dir.join("training_log.csv"), &csv)?;
-    save_weights(&engine.weights(), spec, &dir)?;
+    let weights = engine.model_weights();
+    save_weights(&weights, spec, &dir)?;
+    if let ModelWeights::EaLstm(weights) = &weights {
+        let basins = data.basins.iter().map(String::as_str);
+        run_dir.write(dir.join("input_gates.csv"), &input_gates_csv(weights, basins, &statics))?;
+    }
     Ok(TrainedRun {
         spec: spec.clone(),
         normalization,
@@ -185,16 +189,73 @@ pub fn train(
     })
 }
 
-/// Writes the weights with Burn's recorder (`weights.mpk`), loadable into the Burn model on any
-/// backend.
+/// Initial weights of the run's model (`lstm` or `ealstm`) for `dynamic` dynamic inputs and
+/// `statics` static attributes per step, drawn from the run's seed.
+fn initial_weights(spec: &TrainSpec, dynamic: usize, statics: usize) -> ModelWeights {
+    let (seed, hidden) = (spec.seed, spec.model.hidden);
+    let forget_bias = spec.model.initial_forget_bias as f32;
+    match spec.model.architecture.as_str() {
+        "ealstm" => {
+            let shape = EaLstmShape {
+                dynamic,
+                statics,
+                hidden,
+                outputs: 1,
+            };
+            init_ealstm_weights(shape, seed, forget_bias).into()
+        }
+        _ => {
+            let shape = LstmShape {
+                inputs: dynamic + statics,
+                hidden,
+                outputs: 1,
+            };
+            init_weights(shape, seed, forget_bias).into()
+        }
+    }
+}
+
+/// The input gate of every basin (`basin,gate_1,..,gate_H`, one row per basin): the EA-LSTM's
+/// embedding of the basin's normalised static attributes `statics`, constant over time.
+fn input_gates_csv<'a>(
+    weights: &EaLstmWeights,
+    basins: impl Iterator<Item = &'a str>,
+    statics: &[Vec<f32>],
+) -> String {
+    let mut csv = String::from("basin");
+    for gate in 1..=weights.shape.hidden {
+        let _ = write!(csv, ",gate_{gate}");
+    }
+    csv.push('\n');
+    for (basin, attributes) in basins.zip(statics) {
+        csv.push_str(basin);
+        for gate in weights.input_gates(attributes) {
+            let _ = write!(csv, ",{gate}");
+        }
+        csv.push('\n');
+    }
+    csv
+}
+
+/// Writes the weights with Burn's recorder (`weights.mpk`), loadable into the Burn model of the
+/// run's architecture on any backend.
 fn save_weights(
-    weights: &LstmWeights,
+    weights: &ModelWeights,
     spec: &TrainSpec,
     dir: &std::path::Path,
 ) -> Result<(), RunError> {
-    let model = Lstm::<CpuBackend>::from_weights(weights, spec.model.dropout, &Default::default());
+    let dropout = spec.model.dropout;
+    let device = Default::default();
     let path = dir.join("weights.mpk");
-    model.save(&path).map_err(|e| RunError::Other {
+    let saved = match weights {
+        ModelWeights::Lstm(weights) => {
+            Lstm::<CpuBackend>::from_weights(weights, dropout, &device).save(&path)
+        }
+        ModelWeights::EaLstm(weights) => {
+            EaLstm::<CpuBackend>::from_weights(weights, dropout, &device).save(&path)
+        }
+    };
+    saved.map_err(|e| RunError::Other {
         message: e.to_string(),
         help: "check that the run directory is writable".into(),
     })?;

@@ -22,7 +22,7 @@ use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder, RecorderError};
 use burn::tensor::backend::Backend;
 use burn::tensor::{s, Tensor, TensorData};
 
-use crate::models::weights::{LstmShape, LstmWeights};
+use crate::models::weights::{EaLstmShape, LstmShape, LstmWeights};
 
 /// Sizes and regularisation of an [`Lstm`].
 #[derive(Config, Debug)]
@@ -87,7 +87,7 @@ impl LstmConfig {
 
 /// Bound on the arguments of the activations, which keeps their exponentials finite (and so
 /// their gradients free of `0 * inf`); beyond it the activations are within 1e-17 of 0 or ±1.
-const LIMIT: f32 = 40.0;
+pub(crate) const LIMIT: f32 = 40.0;
 
 /// A single-layer sequence-to-one LSTM followed by dropout and a linear head.
 #[derive(Module, Debug)]
@@ -103,7 +103,7 @@ pub struct Lstm<B: Backend> {
 }
 
 /// A `[rows][cols]` row-major matrix as a `[cols, rows]` tensor (Burn's `[d_input, d_output]`).
-fn transposed<B: Backend>(
+pub(crate) fn transposed<B: Backend>(
     values: &[f32],
     rows: usize,
     cols: usize,
@@ -119,12 +119,12 @@ fn transposed<B: Backend>(
 }
 
 /// The values of a tensor, row-major.
-fn values<B: Backend, const D: usize>(tensor: Tensor<B, D>) -> Vec<f32> {
+pub(crate) fn values<B: Backend, const D: usize>(tensor: Tensor<B, D>) -> Vec<f32> {
     tensor.into_data().iter::<f32>().collect()
 }
 
 /// A `[d_input, d_output]` weight as a flat row-major `[d_output][d_input]` matrix.
-fn flat_transposed<B: Backend>(weight: Tensor<B, 2>) -> Vec<f32> {
+pub(crate) fn flat_transposed<B: Backend>(weight: Tensor<B, 2>) -> Vec<f32> {
     values(weight.transpose())
 }
 
@@ -284,7 +284,7 @@ impl<B: Backend> Lstm<B> {
 }
 
 /// The recorder of model files: named MessagePack at full precision.
-fn recorder() -> NamedMpkFileRecorder<FullPrecisionSettings> {
+pub(crate) fn recorder() -> NamedMpkFileRecorder<FullPrecisionSettings> {
     NamedMpkFileRecorder::new()
 }
 
@@ -330,5 +330,22 @@ pub enum ModelFileError {
         expected: LstmShape,
         /// Sizes found in the file.
         found: LstmShape,
+    },
+    /// The file holds an EA-LSTM of other sizes than the one asked for.
+    #[error("the model file `{path}` holds an EA-LSTM of sizes {found:?}, not {expected:?}")]
+    #[diagnostic(
+        code(hydro::model::shape),
+        help(
+            "load it with the model settings (dynamic inputs, static attributes, hidden size, \
+             outputs) it was trained with"
+        )
+    )]
+    EaLstmShape {
+        /// The file that was read.
+        path: String,
+        /// Sizes the caller asked for.
+        expected: EaLstmShape,
+        /// Sizes found in the file.
+        found: EaLstmShape,
     },
 }

@@ -1,4 +1,5 @@
 //! Model architectures, generic over the Burn backend, and their backend-neutral weights.
 
+pub mod ealstm;
 pub mod lstm;
 pub mod weights;

@@ -16,15 +16,30 @@ use super::meta::COMMANDS;
 use crate::analysis::metrics::METRICS;
 use crate::checking::library::{constructors, CallSpec, FUNCTIONS, LOSSES, TRAIN_PARAMS};
 use crate::checking::params::{Param, ParamKind};
+use crate::checking::value::Value;
 use crate::checking::{stdlib, Checker};
 use crate::syntax::ast::DeclKind;
 
-/// What completion knows about the session: the names in scope and, for declarations, the
-/// constructor they were built from (whose settings their blocks accept).
+/// What completion knows about the session: the names in scope, the constructor each
+/// declaration was built from (whose settings its blocks accept), and what each `let` value is.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
     names: Vec<(String, &'static str)>,
     constructors: HashMap<String, &'static CallSpec>,
+    values: HashMap<String, ValueClass>,
+}
+
+/// The rough type of a `let` value, to propose it only where it fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueClass {
+    Number,
+    Text,
+    Period,
+    /// A list of names, e.g. forcing variables or attributes.
+    Names,
+    /// A list of strings, e.g. basin ids.
+    Texts,
+    Other,
 }
 
 impl Scope {
@@ -38,9 +53,14 @@ impl Scope {
                 Some((name.clone(), constructor))
             })
             .collect();
+        let values = names
+            .iter()
+            .filter_map(|(name, _)| Some((name.clone(), classify(checker.value(name)?))))
+            .collect();
         Scope {
             names,
             constructors,
+            values,
         }
     }
 
@@ -53,9 +73,37 @@ impl Scope {
             .map(|(n, _)| n.clone())
     }
 
+    /// `let` names whose values are of one of `classes`.
+    fn values(&self, classes: &[ValueClass]) -> Vec<String> {
+        self.values
+            .iter()
+            .filter(|(_, class)| classes.contains(class))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
     /// Every name in scope.
     fn all(&self) -> impl Iterator<Item = String> + '_ {
         self.names.iter().map(|(n, _)| n.clone())
+    }
+}
+
+/// The class of a value.
+fn classify(value: &Value) -> ValueClass {
+    match value {
+        Value::Integer(_) | Value::Number(_) => ValueClass::Number,
+        Value::Text(_) | Value::Path(_) => ValueClass::Text,
+        Value::Period(_) => ValueClass::Period,
+        Value::BasinFile(_) => ValueClass::Texts,
+        Value::List(items)
+            if items.iter().all(|i| matches!(i.value, Value::Text(_))) && !items.is_empty() =>
+        {
+            ValueClass::Texts
+        }
+        Value::List(items) if items.iter().all(|i| matches!(i.value, Value::Symbol(_))) => {
+            ValueClass::Names
+        }
+        _ => ValueClass::Other,
     }
 }
 
@@ -114,13 +162,32 @@ pub fn complete(line: &str, pos: usize, scope: &Scope) -> Completion {
                 extra,
             };
         }
-        Some(t) if t.range.end == pos && t.kind == TokenKind::Name => (t.range.start, &tokens[..tokens.len() - 1]),
-        Some(t) if t.range.end == pos && !matches!(t.kind, TokenKind::Open(_) | TokenKind::Close(_) | TokenKind::Comma | TokenKind::Equals | TokenKind::Dot | TokenKind::Range | TokenKind::Arrow | TokenKind::Newline) => {
+        Some(t) if t.range.end == pos && t.kind == TokenKind::Name => {
+            (t.range.start, &tokens[..tokens.len() - 1])
+        }
+        Some(t)
+            if t.range.end == pos
+                && !matches!(
+                    t.kind,
+                    TokenKind::Open(_)
+                        | TokenKind::Close(_)
+                        | TokenKind::Comma
+                        | TokenKind::Equals
+                        | TokenKind::Dot
+                        | TokenKind::Range
+                        | TokenKind::Arrow
+                        | TokenKind::Newline
+                ) =>
+        {
             return nothing;
         }
         _ => (pos, &tokens[..]),
     };
-    let context: Vec<Token> = context.iter().filter(|t| t.kind != TokenKind::Comment).cloned().collect();
+    let context: Vec<Token> = context
+        .iter()
+        .filter(|t| t.kind != TokenKind::Comment)
+        .cloned()
+        .collect();
     let prefix = &before[start..];
     let mut words: Vec<String> = candidates(&context, before, scope)
         .into_iter()
@@ -143,22 +210,38 @@ fn complete_meta(before: &str, scope: &Scope) -> Option<Completion> {
             .iter()
             .map(|c| format!(":{}", c.name))
             .filter(|c| c.starts_with(trimmed))
-            .collect();
-        return Some(Completion::Words { start: offset, words });
+            .collect::<Vec<_>>();
+        let mut words = words;
+        words.sort();
+        return Some(Completion::Words {
+            start: offset,
+            words,
+        });
     };
     let command = &trimmed[1..space];
     let argument = trimmed[space..].trim_start();
     let start = before.len() - argument.len();
     if argument.contains(char::is_whitespace) {
-        return Some(Completion::Words { start, words: Vec::new() });
+        return Some(Completion::Words {
+            start,
+            words: Vec::new(),
+        });
     }
     let words: Vec<String> = match command {
         "help" => help::topics().into_iter().map(String::from).collect(),
         "show" => scope.all().collect(),
-        "load" | "save" => return Some(Completion::Path { start, extra: Vec::new() }),
+        "load" | "save" => {
+            return Some(Completion::Path {
+                start,
+                extra: Vec::new(),
+            })
+        }
         _ => Vec::new(),
     };
-    let mut words: Vec<String> = words.into_iter().filter(|w| w.starts_with(argument)).collect();
+    let mut words: Vec<String> = words
+        .into_iter()
+        .filter(|w| w.starts_with(argument))
+        .collect();
     words.sort();
     words.dedup();
     Some(Completion::Words { start, words })
@@ -225,7 +308,10 @@ fn collapse(tokens: &[Token]) -> Vec<Item<'_>> {
 /// The keyword of the statement the end of `tokens` belongs to (at the outermost level).
 fn statement_keyword<'s>(tokens: &[Token], source: &'s str) -> Option<&'s str> {
     let items = collapse(tokens);
-    statement(&items, source).first().and_then(|i| i.name(source)).filter(|k| KEYWORDS.contains(k))
+    statement(&items, source)
+        .first()
+        .and_then(|i| i.name(source))
+        .filter(|k| KEYWORDS.contains(k))
 }
 
 /// The items of the last statement in `items` (from its keyword on), or all of them when no
@@ -233,7 +319,9 @@ fn statement_keyword<'s>(tokens: &[Token], source: &'s str) -> Option<&'s str> {
 fn statement<'a, 't>(items: &'a [Item<'t>], source: &str) -> &'a [Item<'t>] {
     let start = items
         .iter()
-        .rposition(|i| matches!(i, Item::Token(t) if t.is_keyword(source) && t.text(source) != "on"))
+        .rposition(
+            |i| matches!(i, Item::Token(t) if t.is_keyword(source) && t.text(source) != "on"),
+        )
         .unwrap_or(0);
     &items[start..]
 }
@@ -246,7 +334,10 @@ fn candidates(tokens: &[Token], source: &str, scope: &Scope) -> Vec<String> {
     let stack = open_brackets(tokens);
     let Some(&(open, at)) = stack.last() else {
         let items = collapse(tokens);
-        let items: Vec<Item<'_>> = items.into_iter().filter(|i| i.kind() != Some(TokenKind::Newline)).collect();
+        let items: Vec<Item<'_>> = items
+            .into_iter()
+            .filter(|i| i.kind() != Some(TokenKind::Newline))
+            .collect();
         return statement_candidates(statement(&items, source), source, scope);
     };
     let separator_newline = open == '{';
@@ -254,7 +345,10 @@ fn candidates(tokens: &[Token], source: &str, scope: &Scope) -> Vec<String> {
     let first_argument = !inner.iter().any(|i| i.kind() == Some(TokenKind::Comma));
     let segment_start = inner
         .iter()
-        .rposition(|i| i.kind() == Some(TokenKind::Comma) || (separator_newline && i.kind() == Some(TokenKind::Newline)))
+        .rposition(|i| {
+            i.kind() == Some(TokenKind::Comma)
+                || (separator_newline && i.kind() == Some(TokenKind::Newline))
+        })
         .map_or(0, |p| p + 1);
     let segment: Vec<Item<'_>> = inner[segment_start..]
         .iter()
@@ -293,7 +387,11 @@ fn candidates(tokens: &[Token], source: &str, scope: &Scope) -> Vec<String> {
                 Some(('(', at)) => {
                     let before = collapse(&tokens[..at]);
                     let callee = before.last().and_then(|i| i.name(source)).unwrap_or("");
-                    FUNCTIONS.iter().chain(LOSSES).find(|f| f.name == callee).map(|f| f.params)
+                    FUNCTIONS
+                        .iter()
+                        .chain(LOSSES)
+                        .find(|f| f.name == callee)
+                        .map(|f| f.params)
                 }
                 _ => None,
             };
@@ -309,11 +407,24 @@ fn candidates(tokens: &[Token], source: &str, scope: &Scope) -> Vec<String> {
 
 /// Candidates at the outermost level, given the items of the current statement.
 fn statement_candidates(st: &[Item<'_>], source: &str, scope: &Scope) -> Vec<String> {
-    let new_statement = || -> Vec<String> { KEYWORDS.iter().filter(|k| **k != "on").map(|k| k.to_string()).collect() };
-    let Some(first) = st.first().and_then(|i| i.name(source)).filter(|k| KEYWORDS.contains(k)) else {
+    let new_statement = || -> Vec<String> {
+        KEYWORDS
+            .iter()
+            .filter(|k| **k != "on")
+            .map(|k| k.to_string())
+            .collect()
+    };
+    let Some(first) = st
+        .first()
+        .and_then(|i| i.name(source))
+        .filter(|k| KEYWORDS.contains(k))
+    else {
         // A bare expression, or the start of the input.
         return if st.is_empty() {
-            new_statement().into_iter().chain(expression_candidates(scope)).collect()
+            new_statement()
+                .into_iter()
+                .chain(expression_candidates(scope))
+                .collect()
         } else {
             expression_after(st, scope, new_statement)
         };
@@ -321,7 +432,11 @@ fn statement_candidates(st: &[Item<'_>], source: &str, scope: &Scope) -> Vec<Str
     let is = |i: usize, kind: TokenKind| st.get(i).and_then(Item::kind) == Some(kind);
     match first {
         "data" | "model" => {
-            let kind = if first == "data" { DeclKind::Data } else { DeclKind::Model };
+            let kind = if first == "data" {
+                DeclKind::Data
+            } else {
+                DeclKind::Model
+            };
             match st.len() {
                 3 if is(2, TokenKind::Equals) => constructors(kind)
                     .iter()
@@ -339,7 +454,9 @@ fn statement_candidates(st: &[Item<'_>], source: &str, scope: &Scope) -> Vec<Str
             n if n >= 6 => new_statement(),
             _ => Vec::new(),
         },
-        "let" if st.len() >= 3 && is(2, TokenKind::Equals) => expression_after(&st[3..], scope, new_statement),
+        "let" if st.len() >= 3 && is(2, TokenKind::Equals) => {
+            expression_after(&st[3..], scope, new_statement)
+        }
         "print" => expression_after(&st[1..], scope, new_statement),
         "write" if !st.iter().any(|i| i.kind() == Some(TokenKind::Arrow)) => {
             expression_after(&st[1..], scope, new_statement)
@@ -352,7 +469,11 @@ fn statement_candidates(st: &[Item<'_>], source: &str, scope: &Scope) -> Vec<Str
 
 /// Candidates after the items of an expression typed so far: a value where one is expected,
 /// else (after a complete value) the start of a new statement.
-fn expression_after(items: &[Item<'_>], scope: &Scope, new_statement: impl Fn() -> Vec<String>) -> Vec<String> {
+fn expression_after(
+    items: &[Item<'_>],
+    scope: &Scope,
+    new_statement: impl Fn() -> Vec<String>,
+) -> Vec<String> {
     match items.last() {
         Some(last) if last.ends_value() => new_statement(),
         _ => expression_candidates(scope),
@@ -361,18 +482,28 @@ fn expression_after(items: &[Item<'_>], scope: &Scope, new_statement: impl Fn() 
 
 /// Names that can start an expression: names in scope and functions.
 fn expression_candidates(scope: &Scope) -> Vec<String> {
-    scope.all().chain(FUNCTIONS.iter().map(|f| f.name.to_string())).collect()
+    scope
+        .all()
+        .chain(FUNCTIONS.iter().map(|f| f.name.to_string()))
+        .collect()
 }
 
 /// The settings accepted by the block that follows `tokens` (a declaration's header).
 fn block_params(tokens: &[Token], source: &str, scope: &Scope) -> Option<&'static [Param]> {
     let items = collapse(tokens);
-    let items: Vec<Item<'_>> = items.into_iter().filter(|i| i.kind() != Some(TokenKind::Newline)).collect();
+    let items: Vec<Item<'_>> = items
+        .into_iter()
+        .filter(|i| i.kind() != Some(TokenKind::Newline))
+        .collect();
     let st = statement(&items, source);
     match st.first().and_then(|i| i.name(source))? {
         "train" => Some(TRAIN_PARAMS),
         keyword @ ("data" | "model") => {
-            let kind = if keyword == "data" { DeclKind::Data } else { DeclKind::Model };
+            let kind = if keyword == "data" {
+                DeclKind::Data
+            } else {
+                DeclKind::Model
+            };
             let base = st.get(3).and_then(|i| i.name(source))?;
             constructors(kind)
                 .iter()
@@ -386,16 +517,31 @@ fn block_params(tokens: &[Token], source: &str, scope: &Scope) -> Option<&'stati
 
 /// Candidates inside a block or a call's arguments: setting names where one starts, accepted
 /// values after `name =`.
-fn setting_candidates(segment: &[Item<'_>], params: Option<&'static [Param]>, source: &str, scope: &Scope) -> Vec<String> {
-    let Some(params) = params else { return Vec::new() };
-    let names = || params.iter().map(|p| p.name.to_string()).collect::<Vec<_>>();
+fn setting_candidates(
+    segment: &[Item<'_>],
+    params: Option<&'static [Param]>,
+    source: &str,
+    scope: &Scope,
+) -> Vec<String> {
+    let Some(params) = params else {
+        return Vec::new();
+    };
+    let names = || {
+        params
+            .iter()
+            .map(|p| p.name.to_string())
+            .collect::<Vec<_>>()
+    };
     match segment {
         [] => names(),
         [name, Item::Token(eq), value @ ..] if eq.kind == TokenKind::Equals => {
             if value.last().is_some_and(Item::ends_value) {
                 return names();
             }
-            match name.name(source).and_then(|n| params.iter().find(|p| p.name == n)) {
+            match name
+                .name(source)
+                .and_then(|n| params.iter().find(|p| p.name == n))
+            {
                 Some(param) => value_candidates(param, scope),
                 None => Vec::new(),
             }
@@ -406,13 +552,20 @@ fn setting_candidates(segment: &[Item<'_>], params: Option<&'static [Param]>, so
 
 /// Names accepted as the value of `param`.
 fn value_candidates(param: &Param, scope: &Scope) -> Vec<String> {
-    let values = || scope.of_kind("value").collect::<Vec<_>>();
+    use ValueClass as C;
+    let with = |first: &str, classes: &[ValueClass]| {
+        let mut words = scope.values(classes);
+        words.push(first.to_string());
+        words
+    };
     match param.kind {
         ParamKind::Choice(options) => options.iter().map(|o| o.to_string()).collect(),
         ParamKind::OneOf(specs) => specs.iter().map(|s| s.name.to_string()).collect(),
-        ParamKind::Path => std::iter::once("data_dir".to_string()).chain(values()).collect(),
-        ParamKind::Basins => std::iter::once("basin_file".to_string()).chain(values()).collect(),
-        ParamKind::Names(_) | ParamKind::Metrics | ParamKind::Period | ParamKind::Integer { .. } | ParamKind::Number { .. } => values(),
+        ParamKind::Path => with("data_dir", &[C::Text]),
+        ParamKind::Basins => with("basin_file", &[C::Texts]),
+        ParamKind::Names(_) | ParamKind::Metrics => scope.values(&[C::Names]),
+        ParamKind::Period => scope.values(&[C::Period]),
+        ParamKind::Integer { .. } | ParamKind::Number { .. } => scope.values(&[C::Number]),
     }
 }
 

@@ -124,9 +124,17 @@ fn entry(name: &str) -> String {
         sections.push(statement(name));
     }
     if let Some(command) = COMMANDS.iter().find(|c| c.name == name) {
-        sections.push(format!(":{} {}\n  {}\n", command.name, command.args, command.doc));
+        sections.push(format!(
+            ":{} {}\n  {}\n",
+            command.name, command.args, command.doc
+        ));
     }
-    for (what, list) in [("data source", DATA_SOURCES), ("model", MODELS), ("loss", LOSSES), ("function", FUNCTIONS)] {
+    for (what, list) in [
+        ("data source", DATA_SOURCES),
+        ("model", MODELS),
+        ("loss", LOSSES),
+        ("function", FUNCTIONS),
+    ] {
         if let Some(spec) = list.iter().find(|s| s.name == name) {
             sections.push(format!("{what} {}", specs(std::slice::from_ref(spec))));
         }
@@ -135,11 +143,18 @@ fn entry(name: &str) -> String {
         sections.push(format!("metric\n{}", metrics(std::iter::once(name))));
     }
     if let Some(param) = TRAIN_PARAMS.iter().find(|p| p.name == name) {
-        sections.push(format!("setting of `train` declarations\n{}", params(std::slice::from_ref(param))));
+        sections.push(format!(
+            "setting of `train` declarations\n{}",
+            params(std::slice::from_ref(param))
+        ));
     }
     for spec in all_specs() {
         if let Some(param) = spec.params.iter().find(|p| p.name == name) {
-            sections.push(format!("setting of `{}`\n{}", spec.name, params(std::slice::from_ref(param))));
+            sections.push(format!(
+                "setting of `{}`\n{}",
+                spec.name,
+                params(std::slice::from_ref(param))
+            ));
         }
     }
     if !sections.is_empty() {
@@ -261,7 +276,11 @@ fn metrics<'a>(names: impl Iterator<Item = &'a str>) -> String {
 
 /// Every data source, model, loss and function.
 fn all_specs() -> impl Iterator<Item = &'static CallSpec> {
-    DATA_SOURCES.iter().chain(MODELS).chain(LOSSES).chain(FUNCTIONS)
+    DATA_SOURCES
+        .iter()
+        .chain(MODELS)
+        .chain(LOSSES)
+        .chain(FUNCTIONS)
 }
 
 /// The text of a description up to its first colon or semicolon.

@@ -45,9 +45,16 @@ fn pair(word: String) -> Pair {
 impl Completer for ReplHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         match complete(line, pos, &self.scope) {
-            Completion::Words { start, words } => Ok((start, words.into_iter().map(pair).collect())),
+            Completion::Words { start, words } => {
+                Ok((start, words.into_iter().map(pair).collect()))
+            }
             Completion::Path { start, extra } => {
                 let (from, mut files) = self.files.complete_path(line, pos)?;
                 if files.is_empty() {
@@ -79,7 +86,11 @@ impl Highlighter for ReplHelper {
         }
     }
 
-    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, _default: bool) -> Cow<'b, str> {
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        _default: bool,
+    ) -> Cow<'b, str> {
         if self.colours {
             Cow::Owned(paint(highlight::PROMPT, prompt))
         } else {

@@ -20,8 +20,15 @@ pub fn highlight(line: &str) -> String {
     let trimmed = line.trim_start();
     if trimmed.starts_with(':') {
         let indent = line.len() - trimmed.len();
-        let end = trimmed.find(char::is_whitespace).map_or(line.len(), |e| indent + e);
-        return format!("{}{COMMAND}{}{RESET}{}", &line[..indent], &line[indent..end], &line[end..]);
+        let end = trimmed
+            .find(char::is_whitespace)
+            .map_or(line.len(), |e| indent + e);
+        return format!(
+            "{}{COMMAND}{}{RESET}{}",
+            &line[..indent],
+            &line[indent..end],
+            &line[end..]
+        );
     }
     let mut out = String::with_capacity(line.len() + 16);
     let mut at = 0;

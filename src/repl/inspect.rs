@@ -38,7 +38,8 @@ impl View<'_> {
     pub fn vars(&self) -> String {
         let names = self.checker.names_in_scope();
         if names.is_empty() {
-            return "no names yet; `use \"camels_us.hydro\"` brings the CAMELS-US declarations\n".into();
+            return "no names yet; `use \"camels_us.hydro\"` brings the CAMELS-US declarations\n"
+                .into();
         }
         let width = names.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
         let mut out = String::new();
@@ -62,7 +63,11 @@ impl View<'_> {
         if let Some((kind, constructor, settings)) = self.checker.declaration(name) {
             return match kind {
                 DeclKind::Data => self.show_data(name, constructor, settings),
-                _ => format!("model `{name}` ({})\n{}", constructor.name, settings_text(constructor.params, settings)),
+                _ => format!(
+                    "model `{name}` ({})\n{}",
+                    constructor.name,
+                    settings_text(constructor.params, settings)
+                ),
             };
         }
         if let Some(value) = self.checker.value(name) {
@@ -78,8 +83,14 @@ impl View<'_> {
                 other => format!("`{name}` = {}\n", self.value_text(other)),
             };
         }
-        let names: Vec<String> = self.checker.names_in_scope().into_iter().map(|(n, _)| n).collect();
-        let hint = did_you_mean(name, names.iter().map(String::as_str)).map_or(String::new(), |h| format!("; {h}"));
+        let names: Vec<String> = self
+            .checker
+            .names_in_scope()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let hint = did_you_mean(name, names.iter().map(String::as_str))
+            .map_or(String::new(), |h| format!("; {h}"));
         format!("`{name}` is not defined{hint} (`:vars` lists the names)\n")
     }
 
@@ -104,7 +115,12 @@ impl View<'_> {
         self.session?.table(step)
     }
 
-    fn show_data(&self, name: &str, constructor: &CallSpec, settings: &BTreeMap<String, Spanned<Value>>) -> String {
+    fn show_data(
+        &self,
+        name: &str,
+        constructor: &CallSpec,
+        settings: &BTreeMap<String, Spanned<Value>>,
+    ) -> String {
         let mut out = format!("data set `{name}` ({})\n", constructor.name);
         let basins = match settings.get("basins").map(|b| &b.value) {
             Some(Value::List(items)) => format!("{} listed: {}", items.len(), list_text(items)),
@@ -121,38 +137,66 @@ impl View<'_> {
             _ => "not set yet".to_string(),
         };
         let _ = writeln!(out, "  {:<12}{basins}", "basins");
-        out.push_str(&settings_text(constructor.params.iter().filter(|p| p.name != "basins"), settings));
+        out.push_str(&settings_text(
+            constructor.params.iter().filter(|p| p.name != "basins"),
+            settings,
+        ));
         match self.session.and_then(|s| s.data(name)) {
             Some(data) => {
                 let days = data.records.first().map_or(0, |r| r.dates.len());
-                let span = match (data.records.first().and_then(|r| r.dates.first()), data.records.first().and_then(|r| r.dates.last())) {
+                let span = match (
+                    data.records.first().and_then(|r| r.dates.first()),
+                    data.records.first().and_then(|r| r.dates.last()),
+                ) {
                     (Some(a), Some(b)) => format!(" ({a}..{b}, look-back warm-up included)"),
                     _ => String::new(),
                 };
-                let _ = writeln!(out, "  {:<12}{} basins, {days} days each{span}", "loaded", data.basins.len());
+                let _ = writeln!(
+                    out,
+                    "  {:<12}{} basins, {days} days each{span}",
+                    "loaded",
+                    data.basins.len()
+                );
             }
             None => {
-                let _ = writeln!(out, "  {:<12}not yet (the first training run on it loads it)", "loaded");
+                let _ = writeln!(
+                    out,
+                    "  {:<12}not yet (the first training run on it loads it)",
+                    "loaded"
+                );
             }
         }
         out
     }
 
     fn show_training(&self, name: &str, spec: &crate::checking::plan::TrainSpec) -> String {
-        let mut out = format!("training run `{name}`: model `{}` on data set `{}`\n", spec.model.name, spec.data.name);
+        let mut out = format!(
+            "training run `{name}`: model `{}` on data set `{}`\n",
+            spec.model.name, spec.data.name
+        );
         let model = &spec.model;
         let rows = [
-            ("model", format!(
-                "{} (hidden {}, dropout {}, initial_forget_bias {})",
-                model.architecture, model.hidden, model.dropout, model.initial_forget_bias
-            )),
+            (
+                "model",
+                format!(
+                    "{} (hidden {}, dropout {}, initial_forget_bias {})",
+                    model.architecture, model.hidden, model.dropout, model.initial_forget_bias
+                ),
+            ),
             ("loss", spec.loss.to_string()),
             ("learning_rate", spec.learning_rate.to_string()),
             ("epochs", spec.epochs.to_string()),
             ("batch", spec.batch.to_string()),
             ("seed", spec.seed.to_string()),
-            ("clip_grad_norm", spec.clip_grad_norm.map_or("none".into(), |c| c.to_string())),
-            ("samples_per_epoch", spec.samples_per_epoch.map_or("all".into(), |s| s.to_string())),
+            (
+                "clip_grad_norm",
+                spec.clip_grad_norm.map_or("none".into(), |c| c.to_string()),
+            ),
+            (
+                "samples_per_epoch",
+                spec.samples_per_epoch
+                    .map_or("all".into(), |s| s.to_string()),
+            ),
             ("device", spec.device.clone()),
         ];
         for (key, value) in rows {
@@ -161,8 +205,21 @@ impl View<'_> {
         match self.session.and_then(|s| s.trained(name)) {
             Some(run) => {
                 let epochs = run.log.epochs.len();
-                let loss = run.log.epochs.last().map_or("-".into(), |e| format!("{:.5}", e.mean_loss));
-                let _ = writeln!(out, "  {:<18}{epochs} of {} epochs run, final loss {loss}", "trained", spec.epochs);
+                let loss = run
+                    .log
+                    .epochs
+                    .last()
+                    .map_or("-".into(), |e| format!("{:.5}", e.mean_loss));
+                let cut = if run.log.interrupted && epochs > 0 {
+                    " (the last one cut short)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<18}{epochs} of {} epochs run{cut}, final loss {loss}",
+                    "trained", spec.epochs
+                );
                 if run.log.interrupted {
                     let _ = writeln!(
                         out,
@@ -184,9 +241,20 @@ impl View<'_> {
     fn training_state(&self, name: &str) -> String {
         match self.session.and_then(|s| s.trained(name)) {
             Some(run) => {
-                let loss = run.log.epochs.last().map_or("-".into(), |e| format!("{:.4}", e.mean_loss));
-                let state = if run.log.interrupted { ", interrupted (weights kept)" } else { "" };
-                format!("trained {} epochs, final loss {loss}{state}", run.log.epochs.len())
+                let loss = run
+                    .log
+                    .epochs
+                    .last()
+                    .map_or("-".into(), |e| format!("{:.4}", e.mean_loss));
+                let state = if run.log.interrupted {
+                    ", interrupted (weights kept)"
+                } else {
+                    ""
+                };
+                format!(
+                    "trained {} epochs, final loss {loss}{state}",
+                    run.log.epochs.len()
+                )
             }
             None => "not trained".into(),
         }
@@ -211,7 +279,11 @@ impl View<'_> {
     fn value_brief(&self, name: &str) -> String {
         match self.checker.value(name) {
             Some(Value::Result(step, ResultKind::MetricTable)) => match self.table(*step) {
-                Some(t) => format!("metric table ({} basins x {} metrics)", t.rows.len(), t.metrics.len()),
+                Some(t) => format!(
+                    "metric table ({} basins x {} metrics)",
+                    t.rows.len(),
+                    t.metrics.len()
+                ),
                 None => format!("metric table ({})", not_computed()),
             },
             Some(v @ Value::Result(..)) => v.describe(),
@@ -228,7 +300,10 @@ fn not_computed() -> &'static str {
 }
 
 /// The settings of a declaration in parameter order, with defaults marked.
-fn settings_text<'p>(params: impl IntoIterator<Item = &'p Param>, settings: &BTreeMap<String, Spanned<Value>>) -> String {
+fn settings_text<'p>(
+    params: impl IntoIterator<Item = &'p Param>,
+    settings: &BTreeMap<String, Spanned<Value>>,
+) -> String {
     let mut out = String::new();
     for param in params {
         let value = match (settings.get(param.name), param.default) {
@@ -250,7 +325,11 @@ fn settings_text<'p>(params: impl IntoIterator<Item = &'p Param>, settings: &BTr
 
 /// A list's items, shortened when long.
 fn list_text(items: &[Spanned<Value>]) -> String {
-    let shown: Vec<String> = items.iter().take(MAX_ITEMS).map(|i| i.value.to_string()).collect();
+    let shown: Vec<String> = items
+        .iter()
+        .take(MAX_ITEMS)
+        .map(|i| i.value.to_string())
+        .collect();
     let mut text = shown.join(", ");
     if items.len() > MAX_ITEMS {
         let _ = write!(text, ", ... ({} in all)", items.len());
@@ -286,14 +365,26 @@ pub fn table_text(table: &MetricTable) -> String {
 
 /// The median or mean row of a table as `metric = value` pairs.
 fn summary_line(table: &MetricTable, kind: ResultKind) -> String {
-    let label = if kind == ResultKind::Median { "median" } else { "mean" };
+    let label = if kind == ResultKind::Median {
+        "median"
+    } else {
+        "mean"
+    };
     let cells: Vec<String> = table
         .metrics
         .iter()
         .map(|m| {
-            let v = if kind == ResultKind::Median { table.median(m) } else { table.mean(m) };
+            let v = if kind == ResultKind::Median {
+                table.median(m)
+            } else {
+                table.mean(m)
+            };
             format!("{m} = {}", v.map_or("-".to_string(), |v| format!("{v:.3}")))
         })
         .collect();
-    format!("{label} over {} basins: {}", table.rows.len(), cells.join(", "))
+    format!(
+        "{label} over {} basins: {}",
+        table.rows.len(),
+        cells.join(", ")
+    )
 }

@@ -18,7 +18,9 @@ pub fn install_interrupt_handler() {
         if RUNNING.load(Ordering::SeqCst) {
             INTERRUPTED.store(true, Ordering::SeqCst);
             STOP_REQUESTED.store(true, Ordering::SeqCst);
-            eprintln!("\nstopping after the current batch; the weights reached so far will be kept");
+            eprintln!(
+                "\nstopping after the current batch; the weights reached so far will be kept"
+            );
         }
     });
     if let Err(e) = result {

@@ -5,7 +5,9 @@
 use std::ops::Range;
 
 /// The statement keywords of the language.
-pub const KEYWORDS: &[&str] = &["use", "data", "model", "train", "let", "print", "write", "on"];
+pub const KEYWORDS: &[&str] = &[
+    "use", "data", "model", "train", "let", "print", "write", "on",
+];
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +185,12 @@ fn number_end(bytes: &[u8], mut i: usize) -> usize {
 
 /// The end of a date `DDDD-D[D]-D[D]` starting at `i`, if one starts there.
 fn date_end(bytes: &[u8], i: usize) -> Option<usize> {
-    let run = |from: usize| bytes[from.min(bytes.len())..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let run = |from: usize| {
+        bytes[from.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
     if run(i) != 4 || bytes.get(i + 4) != Some(&b'-') {
         return None;
     }
@@ -203,10 +210,8 @@ pub fn open_brackets(tokens: &[Token]) -> Vec<(char, usize)> {
     for (index, token) in tokens.iter().enumerate() {
         match token.kind {
             TokenKind::Open(c) => stack.push((c, index)),
-            TokenKind::Close(c) => {
-                if stack.last().is_some_and(|(open, _)| matching(*open) == c) {
-                    stack.pop();
-                }
+            TokenKind::Close(c) if stack.last().is_some_and(|(open, _)| matching(*open) == c) => {
+                stack.pop();
             }
             _ => {}
         }

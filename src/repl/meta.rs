@@ -97,7 +97,9 @@ pub fn parse(input: &str) -> Result<Meta, String> {
         }
     };
     match name {
-        "help" | "h" | "?" => Ok(Meta::Help((!argument.is_empty()).then(|| argument.to_string()))),
+        "help" | "h" | "?" => Ok(Meta::Help(
+            (!argument.is_empty()).then(|| argument.to_string()),
+        )),
         "load" => required("a script").map(|f| Meta::Load(PathBuf::from(f))),
         "save" => required("a file name").map(|f| Meta::Save(PathBuf::from(f))),
         "show" => required("a name").map(Meta::Show),
@@ -106,14 +108,21 @@ pub fn parse(input: &str) -> Result<Meta, String> {
         "quit" | "q" | "exit" => none(Meta::Quit),
         _ => {
             let names = COMMANDS.iter().map(|c| c.name);
-            let hint = did_you_mean(name, names.clone()).map_or(String::new(), |h| format!("{h}; "));
+            let hint =
+                did_you_mean(name, names.clone()).map_or(String::new(), |h| format!("{h}; "));
             let list: Vec<String> = names.map(|n| format!(":{n}")).collect();
-            Err(format!("unknown command `:{name}`; {hint}the commands are {}", list.join(", ")))
+            Err(format!(
+                "unknown command `:{name}`; {hint}the commands are {}",
+                list.join(", ")
+            ))
         }
     }
 }
 
 /// The argument placeholder of a command.
 fn usage(name: &str) -> &'static str {
-    COMMANDS.iter().find(|c| c.name == name).map_or("", |c| c.args)
+    COMMANDS
+        .iter()
+        .find(|c| c.name == name)
+        .map_or("", |c| c.args)
 }

@@ -57,13 +57,14 @@ pub fn run(options: ReplOptions) -> ExitCode {
         .max_history_size(10_000)
         .and_then(|c| c.history_ignore_dups(true))
         .map(|c| c.build());
-    let mut editor: Editor<helper::ReplHelper, FileHistory> = match config.and_then(Editor::with_config) {
-        Ok(editor) => editor,
-        Err(e) => {
-            eprintln!("error: cannot start the line editor: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let mut editor: Editor<helper::ReplHelper, FileHistory> =
+        match config.and_then(Editor::with_config) {
+            Ok(editor) => editor,
+            Err(e) => {
+                eprintln!("error: cannot start the line editor: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
     editor.set_helper(Some(helper::ReplHelper::new(options.colours)));
     let history = open_history(&mut editor);
     let mut history_warned = false;
@@ -84,7 +85,10 @@ pub fn run(options: ReplOptions) -> ExitCode {
                     if let Some(path) = &history {
                         if let Err(e) = editor.save_history(path) {
                             if !history_warned {
-                                eprintln!("warning: cannot write the history file {}: {e}", path.display());
+                                eprintln!(
+                                    "warning: cannot write the history file {}: {e}",
+                                    path.display()
+                                );
                                 history_warned = true;
                             }
                         }
@@ -113,13 +117,19 @@ fn open_history(editor: &mut Editor<helper::ReplHelper, FileHistory>) -> Option<
     };
     if let Some(folder) = path.parent() {
         if let Err(e) = std::fs::create_dir_all(folder) {
-            eprintln!("warning: cannot create {}: {e}; the history is not kept", folder.display());
+            eprintln!(
+                "warning: cannot create {}: {e}; the history is not kept",
+                folder.display()
+            );
             return None;
         }
     }
     if path.exists() {
         if let Err(e) = editor.load_history(&path) {
-            eprintln!("warning: cannot read the history file {}: {e}", path.display());
+            eprintln!(
+                "warning: cannot read the history file {}: {e}",
+                path.display()
+            );
         }
     }
     Some(path)

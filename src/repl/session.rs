@@ -216,8 +216,12 @@ impl Repl {
             Err(error) => {
                 match error {
                     RunError::Script(error) => self.print_errors(&self.checker.sources, &[*error]),
-                    RunError::Io { path, source } => eprintln!("error: cannot write {}: {source}", path.display()),
-                    RunError::Other { message, help } => eprintln!("error: {message}\n  help: {help}"),
+                    RunError::Io { path, source } => {
+                        eprintln!("error: cannot write {}: {source}", path.display())
+                    }
+                    RunError::Other { message, help } => {
+                        eprintln!("error: {message}\n  help: {help}")
+                    }
                 }
                 eprintln!("(the input was not accepted; the session is as it was before it)");
                 self.checker = saved;
@@ -250,7 +254,11 @@ impl Repl {
     /// Runs one plan step.
     fn step(&mut self, index: usize, step: &Step) -> Result<(), RunError> {
         if self.session.is_none() {
-            let session = Session::new(&self.options.runs_dir, "repl")?;
+            // An absolute folder: the files of a training run are addressed through the run
+            // directory's path, which must not be relative to itself.
+            let runs_dir = std::path::absolute(&self.options.runs_dir)
+                .unwrap_or_else(|_| self.options.runs_dir.clone());
+            let session = Session::new(&runs_dir, "repl")?;
             println!("run directory: {}", session.run_dir.path.display());
             self.session = Some(session);
         }
@@ -262,10 +270,17 @@ impl Repl {
             Step::Train(spec) => {
                 let declaration = serde_json::to_string(&spec.data).unwrap_or_default();
                 let session = self.session.as_mut().expect("created above");
-                if session.data(&spec.data.name).is_some() && self.loaded.get(&spec.data.name) != Some(&declaration) {
+                if session.data(&spec.data.name).is_some()
+                    && self.loaded.get(&spec.data.name) != Some(&declaration)
+                {
                     session.forget_data(&spec.data.name);
                 }
-                session.execute(index, step, &options)?;
+                if let Err(error) = session.execute(index, step, &options) {
+                    // The data in memory may be half-replaced: load it afresh next time.
+                    session.forget_data(&spec.data.name);
+                    self.loaded.remove(&spec.data.name);
+                    return Err(error);
+                }
                 self.loaded.insert(spec.data.name.clone(), declaration);
                 if let Some(run) = session.trained(&spec.name).filter(|r| r.log.interrupted) {
                     println!(
@@ -281,17 +296,47 @@ impl Repl {
             Step::Evaluate(spec) => {
                 let session = self.session.as_mut().expect("created above");
                 let Some(run) = session.trained(&spec.run) else {
-                    return Err(ScriptError::new(spec.span, format!("`{}` has not been trained in this session", spec.run))
-                        .with_label("its training did not run")
-                        .with_help(format!("enter the `train {} = ...` declaration again", spec.run))
-                        .into());
+                    return Err(ScriptError::new(
+                        spec.span,
+                        format!("`{}` has not been trained in this session", spec.run),
+                    )
+                    .with_label("its training did not run")
+                    .with_help(format!(
+                        "enter the `train {} = ...` declaration again",
+                        spec.run
+                    ))
+                    .into());
                 };
+                let data = &run.spec.data.name;
+                let trained_on = serde_json::to_string(&run.spec.data).unwrap_or_default();
+                if self.loaded.get(data) != Some(&trained_on) {
+                    return Err(ScriptError::new(
+                        spec.span,
+                        format!(
+                            "`{}` was trained on an earlier declaration of `{data}`, which is no longer in memory",
+                            spec.run
+                        ),
+                    )
+                    .with_label("its data set was declared again since")
+                    .with_help(format!(
+                        "enter the `train {} = ...` declaration again to train it on the current `{data}`",
+                        spec.run
+                    ))
+                    .into());
+                }
                 let folder = run.dir.join(&spec.period);
                 session.execute(index, step, &options)?;
                 let figures = folder.join("hydrographs");
-                println!("{}: metrics in {}", spec.run, folder.join("metrics.csv").display());
+                println!(
+                    "{}: metrics in {}",
+                    spec.run,
+                    folder.join("metrics.csv").display()
+                );
                 println!("{}: hydrographs in {}", spec.run, figures.display());
-                let first = session.table(index).and_then(|t| t.rows.first()).map(|(basin, _)| figures.join(format!("{basin}.png")));
+                let first = session
+                    .table(index)
+                    .and_then(|t| t.rows.first())
+                    .map(|(basin, _)| figures.join(format!("{basin}.png")));
                 if let Some(figure) = first {
                     open_in_viewer(&figure);
                 }
@@ -317,7 +362,8 @@ impl Repl {
 
     /// An error unless the plan step `step` (an `evaluate`) has run.
     fn require_result(&self, step: usize, span: crate::syntax::Span) -> Result<(), RunError> {
-        let ran = self.done.contains(&step) && self.session.as_ref().and_then(|s| s.table(step)).is_some();
+        let ran = self.done.contains(&step)
+            && self.session.as_ref().and_then(|s| s.table(step)).is_some();
         if ran {
             return Ok(());
         }
@@ -325,25 +371,33 @@ impl Repl {
             Some(Step::Evaluate(e)) => format!("`evaluate({}, ...)`", e.run),
             _ => "this result".to_string(),
         };
-        Err(ScriptError::new(span, format!("{what} has not been computed"))
-            .with_label("its input was interrupted before it ran")
-            .with_help("enter the `let ... = evaluate(...)` line again")
-            .into())
+        Err(
+            ScriptError::new(span, format!("{what} has not been computed"))
+                .with_label("its input was interrupted before it ran")
+                .with_help("enter the `let ... = evaluate(...)` line again")
+                .into(),
+        )
     }
 
     /// Writes the accepted inputs and the resolved steps into the run directory.
     fn record(&mut self) {
-        let Some(session) = self.session.as_mut() else { return };
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
         let script = self.transcript.render(&session.run_dir.path);
         let settings = serde_json::json!({
             "hydro_version": env!("CARGO_PKG_VERSION"),
             "steps": self.checker.steps(),
         });
-        let written = session.run_dir.write("script.hydro", &script).and_then(|_| {
-            session
-                .run_dir
-                .write("settings.json", &serde_json::to_string_pretty(&settings).unwrap_or_default())
-        });
+        let written = session
+            .run_dir
+            .write("script.hydro", &script)
+            .and_then(|_| {
+                session.run_dir.write(
+                    "settings.json",
+                    &serde_json::to_string_pretty(&settings).unwrap_or_default(),
+                )
+            });
         if let Err(RunError::Io { path, source }) = written {
             eprintln!("warning: cannot write {}: {source}", path.display());
         }
@@ -378,7 +432,9 @@ fn interrupted_message(remaining: usize) -> bool {
 fn bare_expression(input: &str) -> Option<&str> {
     let input = input.trim();
     let tokens = tokenize(input);
-    let first = tokens.iter().find(|t| !matches!(t.kind, TokenKind::Comment | TokenKind::Newline))?;
+    let first = tokens
+        .iter()
+        .find(|t| !matches!(t.kind, TokenKind::Comment | TokenKind::Newline))?;
     if first.is_keyword(input) {
         return None;
     }
@@ -389,7 +445,9 @@ fn bare_expression(input: &str) -> Option<&str> {
 /// Opens `figure` with the program named by `HYDRO_VIEWER` (with its arguments), if set; the
 /// viewer runs on its own.
 fn open_in_viewer(figure: &Path) {
-    let Some(viewer) = std::env::var_os("HYDRO_VIEWER") else { return };
+    let Some(viewer) = std::env::var_os("HYDRO_VIEWER") else {
+        return;
+    };
     let viewer = viewer.to_string_lossy().to_string();
     let mut words = viewer.split_whitespace();
     let Some(program) = words.next() else { return };
@@ -409,4 +467,3 @@ fn open_in_viewer(figure: &Path) {
         Err(e) => eprintln!("warning: cannot start the viewer `{viewer}` (HYDRO_VIEWER): {e}"),
     }
 }
-

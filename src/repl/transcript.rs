@@ -62,7 +62,9 @@ impl Transcript {
     /// The inputs as one script to be written into the folder `target`.
     pub fn render(&self, target: &Path) -> String {
         let here = std::env::current_dir().unwrap_or_default();
-        let mut out = String::from("# Saved from a hydro REPL session; `hydro run` on this file reproduces it.\n\n");
+        let mut out = String::from(
+            "# Saved from a hydro REPL session; `hydro run` on this file reproduces it.\n\n",
+        );
         for entry in &self.entries {
             match entry {
                 Entry::Typed(text) => {
@@ -95,7 +97,9 @@ fn rewrite_uses(text: &str, base: &Path, target: &Path) -> String {
     let mut out = text.to_string();
     // From the end, so that earlier spans stay valid.
     for statement in script.statements.iter().rev() {
-        let Statement::Use { path, span } = statement else { continue };
+        let Statement::Use { path, span } = statement else {
+            continue;
+        };
         let local = base.join(path);
         if same_folder || !local.is_file() {
             continue;

@@ -1,4 +1,5 @@
-//! The training engine on any Burn backend: the [`Lstm`] module, Burn's autodiff and Adam.
+//! The training engine on any Burn backend: a Burn model ([`Lstm`] or [`EaLstm`]), Burn's
+//! autodiff and Adam.
 //!
 //! This is the backend-generic path (CPU through `ndarray`, NVIDIA GPUs through CUDA) and the
 //! reference the fused CPU engine is checked against. The loss is evaluated in plain Rust on the
@@ -17,26 +18,84 @@
 use burn::module::{AutodiffModule, Module, ModuleVisitor, Param};
 use burn::optim::adaptor::OptimizerAdaptor;
 use burn::optim::{Adam, AdamConfig, GradientsParams, Optimizer};
-use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{Tensor, TensorData};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::data::windows::Batch;
+use crate::models::ealstm::EaLstm;
 use crate::models::lstm::Lstm;
-use crate::models::weights::LstmWeights;
+use crate::models::weights::{EaLstmWeights, LstmWeights, ModelWeights};
 use crate::training::engine::{AdamSettings, Engine, Loss};
 use crate::training::fused::denormals::FlushDenormals;
+
+/// A sequence-to-one Burn model the engine trains: built from and read back as backend-neutral
+/// weights, and run on batches of windows `[batch, steps, features]`.
+pub trait SequenceModel<B: Backend>: Module<B> {
+    /// Its backend-neutral weights.
+    type Weights: Clone + Into<ModelWeights>;
+    /// A model holding exactly `weights`, with dropout probability `dropout` on the last
+    /// hidden state.
+    fn with_weights(weights: &Self::Weights, dropout: f64, device: &B::Device) -> Self;
+    /// A copy of the parameters.
+    fn weights(&self) -> Self::Weights;
+    /// Predictions `[batch, outputs]`.
+    fn predict(&self, x: Tensor<B, 3>) -> Tensor<B, 2>;
+    /// The dropout probability on the last hidden state.
+    fn dropout_probability(&self) -> f64;
+}
+
+impl<B: Backend> SequenceModel<B> for Lstm<B> {
+    type Weights = LstmWeights;
+
+    fn with_weights(weights: &LstmWeights, dropout: f64, device: &B::Device) -> Self {
+        Lstm::from_weights(weights, dropout, device)
+    }
+
+    fn weights(&self) -> LstmWeights {
+        self.to_weights()
+    }
+
+    fn predict(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
+        self.forward(x)
+    }
+
+    fn dropout_probability(&self) -> f64 {
+        self.dropout.prob
+    }
+}
+
+impl<B: Backend> SequenceModel<B> for EaLstm<B> {
+    type Weights = EaLstmWeights;
+
+    fn with_weights(weights: &EaLstmWeights, dropout: f64, device: &B::Device) -> Self {
+        EaLstm::from_weights(weights, dropout, device)
+    }
+
+    fn weights(&self) -> EaLstmWeights {
+        self.to_weights()
+    }
+
+    fn predict(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
+        self.forward(x)
+    }
+
+    fn dropout_probability(&self) -> f64 {
+        self.dropout.prob
+    }
+}
 
 /// Added to the global gradient norm before dividing the limit by it (as in PyTorch).
 const CLIP_GUARD: f32 = 1e-6;
 
-/// An [`Engine`] running an [`Lstm`] on the autodiff backend `B`.
-pub struct BurnEngine<B: AutodiffBackend> {
+/// An [`Engine`] running the model `M` (an [`Lstm`] unless said otherwise, or an [`EaLstm`]) on
+/// the autodiff backend `B`.
+pub struct BurnEngine<B: AutodiffBackend, M: AutodiffModule<B> = Lstm<B>> {
     /// The model being trained.
-    model: Lstm<B>,
+    model: M,
     /// Adam with its moment estimates.
-    optimizer: OptimizerAdaptor<Adam, Lstm<B>, B>,
+    optimizer: OptimizerAdaptor<Adam, M, B>,
     /// Largest global gradient norm, if clipping.
     clip_grad_norm: Option<f32>,
     /// Seeds of the backend's generator, one per training step with dropout.
@@ -45,7 +104,11 @@ pub struct BurnEngine<B: AutodiffBackend> {
     device: B::Device,
 }
 
-impl<B: AutodiffBackend> BurnEngine<B> {
+impl<B, M> BurnEngine<B, M>
+where
+    B: AutodiffBackend,
+    M: SequenceModel<B> + AutodiffModule<B>,
+{
     /// An engine holding `weights` on `device`, optimised with Adam under `adam` (the step size
     /// comes with each [`Engine::train_step`]), with dropout probability `dropout` (in `[0, 1)`)
     /// on the last hidden state.
@@ -56,7 +119,7 @@ impl<B: AutodiffBackend> BurnEngine<B> {
     /// depend on other engines trained in turn; engines trained at the same time on several
     /// threads would still share the generator.
     pub fn new(
-        weights: LstmWeights,
+        weights: M::Weights,
         adam: AdamSettings,
         dropout: f64,
         seed: u64,
@@ -68,7 +131,7 @@ impl<B: AutodiffBackend> BurnEngine<B> {
             .with_epsilon(adam.epsilon)
             .init();
         BurnEngine {
-            model: Lstm::from_weights(&weights, dropout, &device),
+            model: M::with_weights(&weights, dropout, &device),
             optimizer,
             clip_grad_norm: adam.clip_grad_norm,
             seeds: ChaCha8Rng::seed_from_u64(seed),
@@ -77,8 +140,13 @@ impl<B: AutodiffBackend> BurnEngine<B> {
     }
 
     /// The model in its current state.
-    pub fn model(&self) -> &Lstm<B> {
+    pub fn model(&self) -> &M {
         &self.model
+    }
+
+    /// A copy of the current parameters.
+    pub fn weights(&self) -> M::Weights {
+        self.model.weights()
     }
 
     /// The inputs of `batch` as a `[size, steps, features]` tensor on the engine's device.
@@ -93,13 +161,18 @@ impl<B: AutodiffBackend> BurnEngine<B> {
     }
 }
 
-impl<B: AutodiffBackend> Engine for BurnEngine<B> {
+impl<B, M> Engine for BurnEngine<B, M>
+where
+    B: AutodiffBackend,
+    M: SequenceModel<B> + AutodiffModule<B>,
+    M::InnerModule: SequenceModel<B::InnerBackend>,
+{
     fn train_step(&mut self, batch: &Batch, loss: &dyn Loss, learning_rate: f32) -> f32 {
         let _flush = FlushDenormals::enable();
-        if self.model.dropout.prob > 0.0 {
+        if self.model.dropout_probability() > 0.0 {
             B::seed(&self.device, self.seeds.next_u64());
         }
-        let prediction = self.model.forward(self.inputs::<B>(batch));
+        let prediction = self.model.predict(self.inputs::<B>(batch));
         let dims = prediction.dims();
         let values: Vec<f32> = prediction.clone().into_data().iter::<f32>().collect();
         let (value, gradient) = loss.value_and_gradient(&values, batch);
@@ -119,18 +192,18 @@ impl<B: AutodiffBackend> Engine for BurnEngine<B> {
         let _flush = FlushDenormals::enable();
         let model = self.model.valid();
         let x = self.inputs::<B::InnerBackend>(batch);
-        model.forward(x).into_data().iter::<f32>().collect()
+        model.predict(x).into_data().iter::<f32>().collect()
     }
 
-    fn weights(&self) -> LstmWeights {
-        self.model.to_weights()
+    fn model_weights(&self) -> ModelWeights {
+        self.weights().into()
     }
 }
 
 /// Scales every gradient of `model` in `gradients` by `min(1, limit / (norm + 1e-6))`, where
 /// `norm` is the L2 norm of all of them together.
-fn clip_global_norm<B: AutodiffBackend>(
-    model: &Lstm<B>,
+fn clip_global_norm<B: AutodiffBackend, M: AutodiffModule<B>>(
+    model: &M,
     gradients: &mut GradientsParams,
     limit: f32,
 ) {

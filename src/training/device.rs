@@ -9,7 +9,8 @@ use std::str::FromStr;
 use burn::backend::Autodiff;
 use burn::tensor::backend::AutodiffBackend;
 
-use crate::models::weights::LstmWeights;
+use crate::models::ealstm::EaLstm;
+use crate::models::weights::ModelWeights;
 use crate::training::burn_engine::BurnEngine;
 use crate::training::engine::{AdamSettings, Engine};
 
@@ -54,16 +55,17 @@ impl DeviceKind {
         }
     }
 
-    /// A Burn training engine on this device, holding `weights` (see [`BurnEngine::new`]).
+    /// A Burn training engine on this device, holding `weights` of an LSTM or an EA-LSTM (see
+    /// [`BurnEngine::new`]).
     pub fn burn_engine(
         self,
-        weights: LstmWeights,
+        weights: impl Into<ModelWeights>,
         adam: AdamSettings,
         dropout: f64,
         seed: u64,
     ) -> Result<Box<dyn Engine>, DeviceError> {
         self.run(NewEngine {
-            weights,
+            weights: weights.into(),
             adam,
             dropout,
             seed,
@@ -81,7 +83,7 @@ pub trait BackendTask {
 
 /// The task of building a [`BurnEngine`] behind a trait object.
 struct NewEngine {
-    weights: LstmWeights,
+    weights: ModelWeights,
     adam: AdamSettings,
     dropout: f64,
     seed: u64,
@@ -91,13 +93,15 @@ impl BackendTask for NewEngine {
     type Output = Box<dyn Engine>;
 
     fn run<B: AutodiffBackend>(self, device: B::Device) -> Box<dyn Engine> {
-        Box::new(BurnEngine::<B>::new(
-            self.weights,
-            self.adam,
-            self.dropout,
-            self.seed,
-            device,
-        ))
+        let (adam, dropout, seed) = (self.adam, self.dropout, self.seed);
+        match self.weights {
+            ModelWeights::Lstm(weights) => Box::new(BurnEngine::<B>::new(
+                weights, adam, dropout, seed, device,
+            )),
+            ModelWeights::EaLstm(weights) => Box::new(BurnEngine::<B, EaLstm<B>>::new(
+                weights, adam, dropout, seed, device,
+            )),
+        }
     }
 }
 

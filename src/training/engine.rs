@@ -5,7 +5,7 @@
 //! engine shares one implementation of every loss.
 
 use crate::data::windows::Batch;
-use crate::models::weights::LstmWeights;
+use crate::models::weights::ModelWeights;
 
 /// A loss on a batch of predictions, with its gradient.
 pub trait Loss {
@@ -29,13 +29,14 @@ pub struct AdamSettings {
     pub clip_grad_norm: Option<f32>,
 }
 
-/// Something that trains and runs one LSTM on a device.
+/// Something that trains and runs one model (an LSTM or an EA-LSTM) on a device.
 pub trait Engine {
     /// One optimisation step (forward, loss, backward, clipping, Adam update) with dropout active;
     /// returns the batch loss before the update.
     fn train_step(&mut self, batch: &Batch, loss: &dyn Loss, learning_rate: f32) -> f32;
     /// Predictions `[batch][outputs]` for `batch.x` without dropout (targets are ignored).
     fn predict(&mut self, batch: &Batch) -> Vec<f32>;
-    /// A copy of the current parameters.
-    fn weights(&self) -> LstmWeights;
+    /// A copy of the current parameters (each engine also offers them in its model's own type
+    /// through an inherent `weights` method).
+    fn model_weights(&self) -> ModelWeights;
 }

@@ -3,6 +3,7 @@
 //! adding an entry is one file here plus one line in the registry below.
 
 mod camels_us;
+mod ealstm;
 mod functions;
 mod losses;
 mod lstm;
@@ -32,7 +33,7 @@ pub struct CallSpec {
 /// Constructors of `data` declarations.
 pub const DATA_SOURCES: &[CallSpec] = &[camels_us::CAMELS_US];
 /// Constructors of `model` declarations.
-pub const MODELS: &[CallSpec] = &[lstm::LSTM];
+pub const MODELS: &[CallSpec] = &[lstm::LSTM, ealstm::EALSTM];
 /// Training losses.
 pub const LOSSES: &[CallSpec] = &[losses::MSE, losses::NSE_STAR];
 

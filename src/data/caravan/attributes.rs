@@ -10,6 +10,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use super::super::daily_csv::tokens::{split_rows, Row};
+use super::super::daily_csv::Delimiter;
 use super::super::error::{did_you_mean, DataError};
 
 /// The attribute holding the catchment area in km^2.
@@ -80,7 +82,11 @@ impl CaravanAttributes {
         for path in paths {
             attributes.add_table(path)?;
         }
-        let basins: BTreeSet<&String> = attributes.tables.iter().flat_map(|t| t.rows.keys()).collect();
+        let basins: BTreeSet<&String> = attributes
+            .tables
+            .iter()
+            .flat_map(|t| t.rows.keys())
+            .collect();
         attributes.basins = basins.into_iter().cloned().collect();
         Ok(attributes)
     }
@@ -88,19 +94,12 @@ impl CaravanAttributes {
     /// Reads the table `path` and adds its columns.
     fn add_table(&mut self, path: PathBuf) -> Result<(), DataError> {
         let text = std::fs::read_to_string(&path).map_err(|e| DataError::io(&path, e))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let mut records = reader.records();
-        let line_of = |r: &csv::StringRecord| r.position().map_or(0, |p| p.line() as usize);
+        let mut records = split_rows(&text, Delimiter::Comma, &path)?.into_iter();
         let malformed = |line: usize, message: String, help: &str| {
             DataError::malformed(&path, line, message, help)
         };
         let header = match records.next() {
-            Some(Ok(h)) if h.get(0) == Some("gauge_id") => h,
-            Some(Err(e)) => return Err(malformed(1, e.to_string(), "the table must be valid CSV")),
+            Some(h) if h.cells.get(0) == Some("gauge_id") => h.cells,
             _ => {
                 return Err(malformed(
                     1,
@@ -128,29 +127,25 @@ impl CaravanAttributes {
             });
         }
         let mut rows = HashMap::new();
-        for record in records {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                malformed(line, e.to_string(), "the table must be valid CSV")
-            })?;
-            let n = line_of(&record);
-            if record.len() != header.len() {
+        for Row { line, cells } in records {
+            if cells.len() != header.len() {
                 return Err(malformed(
-                    n,
-                    format!("expected {} cells, found {}", header.len(), record.len()),
+                    line,
+                    format!("expected {} cells, found {}", header.len(), cells.len()),
                     "every row has one cell per column of the header",
                 ));
             }
-            let id = &record[0];
+            let id = &cells[0];
             if let Some(&(_, first)) = rows.get(id) {
                 return Err(malformed(
-                    n,
+                    line,
                     format!("basin `{id}` already has a row at line {first}"),
                     "each basin has one row per table",
                 ));
             }
-            rows.insert(id.to_string(), (rows.len(), n));
-            for (column, cell) in self.columns[first_column..].iter_mut().zip(record.iter().skip(1)) {
+            rows.insert(id.to_string(), (rows.len(), line));
+            let columns = self.columns[first_column..].iter_mut();
+            for (column, cell) in columns.zip(cells.iter().skip(1)) {
                 column.cells.push(cell.to_string());
             }
         }

@@ -41,16 +41,11 @@ fn timeseries_format() -> CsvFormat {
     }
 }
 
-/// The source of a basin id: `camelsch` for `camelsch_4001`.
-pub fn source_of(basin: &str) -> Result<&str, DataError> {
+/// The source of a basin id: `camelsch` for `camelsch_4001` (`None` without a `_`).
+pub fn source_of(basin: &str) -> Option<&str> {
     match basin.split_once('_') {
-        Some((source, id)) if !source.is_empty() && !id.is_empty() => Ok(source),
-        _ => Err(DataError::BasinNotFound {
-            basin: basin.to_string(),
-            what: "Caravan source".to_string(),
-            searched: PathBuf::from(basin),
-            help: "Caravan basin ids are `<source>_<gauge id>`, e.g. `camelsch_4001`".to_string(),
-        }),
+        Some((source, id)) if !source.is_empty() && !id.is_empty() => Some(source),
+        _ => None,
     }
 }
 
@@ -77,7 +72,16 @@ impl Caravan {
 
     /// The time series file of `basin`, or a basin-not-found error suggesting a basin present.
     pub fn timeseries_file(&self, basin: &str) -> Result<PathBuf, DataError> {
-        let dir = self.timeseries_dir(source_of(basin)?);
+        let Some(source) = source_of(basin) else {
+            return Err(DataError::BasinNotFound {
+                basin: basin.to_string(),
+                what: "time series file".to_string(),
+                searched: self.root.join("timeseries").join("csv"),
+                help: "Caravan basin ids are `<source>_<gauge id>`, e.g. `camelsch_4001`"
+                    .to_string(),
+            });
+        };
+        let dir = self.timeseries_dir(source);
         let path = dir.join(format!("{basin}.csv"));
         if path.is_file() {
             return Ok(path);

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::super::error::{did_you_mean, DataError};
+use super::super::error::{closest, DataError};
 
 /// The lower-case column name without a unit in parentheses: `Discharge (mm/d)` -> `discharge`.
 pub(super) fn short_name(column: &str) -> String {
@@ -37,17 +37,16 @@ pub(super) fn find(name: &str, names: &[String], path: &Path) -> Result<usize, D
         return Ok(i);
     }
     let help = if same_short.len() > 1 {
-        let matches: Vec<String> = same_short.iter().map(|&i| format!("`{}`", names[i])).collect();
+        let matches: Vec<String> = same_short
+            .iter()
+            .map(|&i| format!("`{}`", names[i]))
+            .collect();
         format!(
             "`{name}` matches several columns ({}): give the full name",
             matches.join(", ")
         )
     } else {
-        did_you_mean(
-            name,
-            names.iter().map(String::as_str),
-            "columns are named as in the file's header line",
-        )
+        suggestion(name, names)
     };
     Err(DataError::UnknownColumn {
         name: name.to_string(),
@@ -57,14 +56,35 @@ pub(super) fn find(name: &str, names: &[String], path: &Path) -> Result<usize, D
     })
 }
 
+/// A "did you mean" help line: the column closest to `name`, comparing full names first and
+/// short names (`precp` -> `precip(mm/day)`) second.
+fn suggestion(name: &str, names: &[String]) -> String {
+    let by_full = closest(name, names.iter().map(String::as_str));
+    let by_short = || {
+        let shorts: Vec<String> = names.iter().map(|n| short_name(n)).collect();
+        let short = closest(&short_name(name), shorts.iter().map(String::as_str))?;
+        let i = shorts.iter().position(|s| s == short)?;
+        Some(names[i].as_str())
+    };
+    match by_full.or_else(by_short) {
+        Some(column) => format!("did you mean `{column}`?"),
+        None => "columns are named as in the file's header line".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn header() -> Vec<String> {
-        ["Date", "Discharge (m3/s)", "Discharge (mm/d)", "precip(mm/day)"]
-            .map(String::from)
-            .to_vec()
+        [
+            "Date",
+            "Discharge (m3/s)",
+            "Discharge (mm/d)",
+            "precip(mm/day)",
+        ]
+        .map(String::from)
+        .to_vec()
     }
 
     #[test]
@@ -80,7 +100,10 @@ mod tests {
     fn ambiguous_and_unknown_names_are_errors() {
         let path = Path::new("discharge.csv");
         let err = find("discharge", &header(), path).unwrap_err();
-        assert!(format!("{err:?}").contains("matches several columns"), "{err:?}");
+        assert!(
+            format!("{err:?}").contains("matches several columns"),
+            "{err:?}"
+        );
         let err = find("precp(mm/day)", &header(), path).unwrap_err();
         assert!(
             format!("{err:?}").contains("did you mean `precip(mm/day)`?"),

@@ -50,7 +50,11 @@ pub(super) enum DateReader {
     /// One column and its format.
     Single { index: usize, format: String },
     /// Three columns: year, month, day.
-    Split { year: usize, month: usize, day: usize },
+    Split {
+        year: usize,
+        month: usize,
+        day: usize,
+    },
 }
 
 impl DateReader {
@@ -154,7 +158,9 @@ fn detect_format(index: usize, rows: &[Row], path: &Path) -> Result<String, Data
             return Err(DataError::malformed(
                 path,
                 row.line,
-                format!("`{cell}` is not a date in any format that fits the dates before it ({tried})"),
+                format!(
+                    "`{cell}` is not a date in any format that fits the dates before it ({tried})"
+                ),
                 "give the date format explicitly (chrono syntax, e.g. `%d/%m/%Y`)",
             ));
         }

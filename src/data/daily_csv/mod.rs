@@ -19,7 +19,7 @@
 mod columns;
 mod dates;
 mod series;
-mod tokens;
+pub(in crate::data) mod tokens;
 
 use std::path::{Path, PathBuf};
 
@@ -82,9 +82,7 @@ impl DailyTable {
     pub fn read(path: impl AsRef<Path>, format: &CsvFormat) -> Result<Self, DataError> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| DataError::io(path, e))?;
-        let delimiter = format
-            .delimiter
-            .unwrap_or_else(|| Delimiter::detect(&text));
+        let delimiter = format.delimiter.unwrap_or_else(|| Delimiter::detect(&text));
         let mut rows = tokens::split_rows(&text, delimiter, path)?;
         let names: Vec<String> = match &format.column_names {
             Some(names) => names.clone(),

@@ -90,18 +90,21 @@ impl DailyTable {
         if period.days() == 0 {
             return Err(DataError::EmptyPeriod { period });
         }
-        names.iter().map(|n| find(n, &self.names, &self.path)).collect()
+        names
+            .iter()
+            .map(|n| find(n, &self.names, &self.path))
+            .collect()
     }
 
     /// Whether `cell` is one of the missing-value markers.
     fn is_missing(&self, cell: &str) -> bool {
         let number = cell.parse::<f64>().ok();
-        self.missing.iter().any(|marker| {
-            match (number, marker.parse::<f64>()) {
+        self.missing
+            .iter()
+            .any(|marker| match (number, marker.parse::<f64>()) {
                 (Some(a), Ok(b)) if a.is_finite() && b.is_finite() => a == b,
                 _ => cell.eq_ignore_ascii_case(marker),
-            }
-        })
+            })
     }
 
     /// The finite number in `cell` of column `column` on line `line`.

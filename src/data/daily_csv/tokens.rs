@@ -28,10 +28,13 @@ impl Delimiter {
             .into_iter()
             .map(|d| (first.bytes().filter(|&b| Some(b) == d.byte()).count(), d))
             .filter(|&(count, _)| count > 0)
-            .fold(None, |best: Option<(usize, Delimiter)>, (count, d)| match best {
-                Some((c, _)) if c >= count => best,
-                _ => Some((count, d)),
-            })
+            .fold(
+                None,
+                |best: Option<(usize, Delimiter)>, (count, d)| match best {
+                    Some((c, _)) if c >= count => best,
+                    _ => Some((count, d)),
+                },
+            )
             .map_or(Delimiter::Whitespace, |(_, d)| d)
     }
 
@@ -48,7 +51,7 @@ impl Delimiter {
 
 /// One row of a file: its 1-based line number and its cells, trimmed.
 #[derive(Debug, Clone)]
-pub(super) struct Row {
+pub(in crate::data) struct Row {
     /// The 1-based line where the row starts.
     pub line: usize,
     /// The cells.
@@ -56,7 +59,7 @@ pub(super) struct Row {
 }
 
 /// The non-empty rows of `text`, split at `delimiter`.
-pub(super) fn split_rows(
+pub(in crate::data) fn split_rows(
     text: &str,
     delimiter: Delimiter,
     path: &Path,
@@ -79,10 +82,11 @@ pub(super) fn split_rows(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
+    let mut lines = LineCounter::new(text);
     let mut rows = Vec::new();
     for record in reader.records() {
         let cells = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte() as usize));
             DataError::malformed(
                 path,
                 line,
@@ -93,10 +97,49 @@ pub(super) fn split_rows(
         if cells.len() == 1 && cells[0].is_empty() {
             continue;
         }
-        let line = cells.position().map_or(0, |p| p.line() as usize);
+        let line = cells
+            .position()
+            .map_or(0, |p| lines.line_at(p.byte() as usize));
         rows.push(Row { line, cells });
     }
     Ok(rows)
+}
+
+/// Line numbers of byte offsets, counted forward through a text.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    /// The offset reached so far.
+    position: usize,
+    /// The 1-based line of `position`.
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// A counter at the start of `text`.
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            position: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first character at or after `offset` that is not a line break (where a
+    /// row starting at `offset` after blank lines really begins). Offsets must not decrease.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let mut end = offset.min(self.text.len());
+        while end < self.text.len() && matches!(self.text[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        if end > self.position {
+            let breaks = self.text[self.position..end]
+                .iter()
+                .filter(|&&b| b == b'\n');
+            self.line += breaks.count();
+            self.position = end;
+        }
+        self.line
+    }
 }
 
 #[cfg(test)]
@@ -105,23 +148,43 @@ mod tests {
 
     #[test]
     fn detects_the_most_frequent_delimiter() {
-        assert_eq!(Delimiter::detect("date,precip(mm/day),temp(C)\n"), Delimiter::Comma);
-        assert_eq!(Delimiter::detect("\ngauge_id;p_mean;name\n"), Delimiter::Semicolon);
+        assert_eq!(
+            Delimiter::detect("date,precip(mm/day),temp(C)\n"),
+            Delimiter::Comma
+        );
+        assert_eq!(
+            Delimiter::detect("\ngauge_id;p_mean;name\n"),
+            Delimiter::Semicolon
+        );
         assert_eq!(Delimiter::detect("Year\tMnth\tDay\n"), Delimiter::Tab);
-        assert_eq!(Delimiter::detect("YR MNTH DY HR SWE\n"), Delimiter::Whitespace);
-        assert_eq!(Delimiter::detect("Date,Discharge (m3/s)\n"), Delimiter::Comma);
+        assert_eq!(
+            Delimiter::detect("YR MNTH DY HR SWE\n"),
+            Delimiter::Whitespace
+        );
+        assert_eq!(
+            Delimiter::detect("Date,Discharge (m3/s)\n"),
+            Delimiter::Comma
+        );
     }
 
     #[test]
     fn rows_keep_their_line_numbers() {
-        let rows = split_rows("a,b\n\n1, 2\n\"x,y\",3\n", Delimiter::Comma, Path::new("t.csv"))
-            .unwrap();
+        let rows = split_rows(
+            "a,b\n\n1, 2\n\"x,y\",3\n",
+            Delimiter::Comma,
+            Path::new("t.csv"),
+        )
+        .unwrap();
         let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![1, 3, 4]);
         assert_eq!(&rows[1].cells[1], "2");
         assert_eq!(&rows[2].cells[0], "x,y");
-        let rows = split_rows("YR MNTH\n\n 1980  10\n", Delimiter::Whitespace, Path::new("t"))
-            .unwrap();
+        let rows = split_rows(
+            "YR MNTH\n\n 1980  10\n",
+            Delimiter::Whitespace,
+            Path::new("t"),
+        )
+        .unwrap();
         assert_eq!((rows[1].line, &rows[1].cells[1]), (3, "10"));
     }
 }

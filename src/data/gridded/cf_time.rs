@@ -27,9 +27,8 @@ impl TimeUnits {
         let mut parts = origin.split_ascii_whitespace();
         let date = parse_date(parts.next()?)?;
         let time = match parts.next() {
-            None => NaiveTime::MIN,
-            Some("UTC" | "Z") => NaiveTime::MIN,
-            Some(t) => parse_time(t)?,
+            None | Some("UTC" | "Z") => NaiveTime::MIN,
+            Some(t) => parse_time(t.strip_suffix('Z').unwrap_or(t))?,
         };
         match parts.next() {
             None | Some("UTC" | "Z") => {}

@@ -53,10 +53,16 @@ impl GriddedForcing {
     /// The mean of each variable over the cells inside the domain, per day, `[variable][day]`
     /// (the inputs of a lumped model on the same forcing).
     pub fn basin_means(&self) -> Vec<Vec<f32>> {
+        self.means_over(&self.valid)
+    }
+
+    /// The mean of each variable over the cells marked in `cells` (`[y * nx + x]`, e.g. the
+    /// catchment mask of another grid such as mHM's `et.nc`), per day, `[variable][day]`.
+    pub fn means_over(&self, cells: &[bool]) -> Vec<Vec<f32>> {
         (0..self.variables.len())
             .map(|v| {
                 (0..self.dates.len())
-                    .map(|day| mean_over(self.frame(v, day), &self.valid))
+                    .map(|day| mean_over(self.frame(v, day), cells))
                     .collect()
             })
             .collect()
@@ -69,7 +75,9 @@ pub(super) fn mean_over(frame: &[f32], valid: &[bool]) -> f32 {
         .iter()
         .zip(valid)
         .filter(|(_, &ok)| ok)
-        .fold((0.0_f64, 0_usize), |(s, n), (&v, _)| (s + f64::from(v), n + 1));
+        .fold((0.0_f64, 0_usize), |(s, n), (&v, _)| {
+            (s + f64::from(v), n + 1)
+        });
     (sum / count as f64) as f32
 }
 

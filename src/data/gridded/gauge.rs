@@ -82,9 +82,13 @@ pub fn read_gauge(path: impl AsRef<Path>, period: DateRange) -> Result<GaugeSeri
     let text = std::fs::read_to_string(path).map_err(|e| DataError::io(path, e))?;
     let lines: Vec<&str> = text.lines().collect();
     let keyword = |n: usize, key: &str| -> Result<Vec<&str>, DataError> {
-        let fields: Vec<&str> = lines.get(n - 1).map_or(Vec::new(), |l| l.split_whitespace().collect());
+        let fields: Vec<&str> = lines
+            .get(n - 1)
+            .map_or(Vec::new(), |l| l.split_whitespace().collect());
         match fields.split_first() {
-            Some((first, rest)) if first.eq_ignore_ascii_case(key) && !rest.is_empty() => Ok(rest.to_vec()),
+            Some((first, rest)) if first.eq_ignore_ascii_case(key) && !rest.is_empty() => {
+                Ok(rest.to_vec())
+            }
             _ => Err(header_error(path, n, key)),
         }
     };
@@ -135,7 +139,10 @@ fn parse_row(fields: &[&str], path: &Path, line: usize) -> Result<(NaiveDate, f6
         return Err(DataError::malformed(
             path,
             line,
-            format!("expected 6 fields (YYYY MM DD HH MM discharge), found {}", fields.len()),
+            format!(
+                "expected 6 fields (YYYY MM DD HH MM discharge), found {}",
+                fields.len()
+            ),
             "each row holds a date, an hour, a minute and the discharge in m3/s",
         ));
     };

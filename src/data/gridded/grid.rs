@@ -97,7 +97,10 @@ impl Grid {
             let names: Vec<String> = file.variables().map(|v| v.name()).collect();
             return Err(DataError::NetCdf {
                 path: path.to_path_buf(),
-                message: format!("no variable `{variable}`; the variables are {}", names.join(", ")),
+                message: format!(
+                    "no variable `{variable}`; the variables are {}",
+                    names.join(", ")
+                ),
                 help: super::super::error::did_you_mean(
                     variable,
                     names.iter().map(String::as_str),
@@ -109,7 +112,10 @@ impl Grid {
         let [time_dim, y_dim, x_dim] = dims else {
             return Err(structure_error(
                 path,
-                format!("`{variable}` has {} dimensions, not (time, y, x)", dims.len()),
+                format!(
+                    "`{variable}` has {} dimensions, not (time, y, x)",
+                    dims.len()
+                ),
             ));
         };
         let (ny, nx) = (y_dim.len(), x_dim.len());
@@ -193,42 +199,71 @@ impl Grid {
     pub(super) fn to_f32(&self) -> Vec<f32> {
         self.values
             .iter()
-            .map(|&v| if self.is_missing(v) { f32::NAN } else { v as f32 })
+            .map(|&v| {
+                if self.is_missing(v) {
+                    f32::NAN
+                } else {
+                    v as f32
+                }
+            })
             .collect()
     }
 }
 
 /// The decoded instants of the time coordinate `name`, checked to increase.
-fn read_times(file: &netcdf::File, name: &str, path: &Path) -> Result<Vec<NaiveDateTime>, DataError> {
+fn read_times(
+    file: &netcdf::File,
+    name: &str,
+    path: &Path,
+) -> Result<Vec<NaiveDateTime>, DataError> {
     let Some(time) = file.variable(name) else {
-        return Err(structure_error(path, format!("no coordinate variable `{name}` for the time dimension")));
+        return Err(structure_error(
+            path,
+            format!("no coordinate variable `{name}` for the time dimension"),
+        ));
     };
     let attribute = |a: &str| time.attribute_value(a).and_then(Result::ok).and_then(text);
     let Some(units) = attribute("units") else {
-        return Err(structure_error(path, format!("the time coordinate `{name}` has no `units`")));
+        return Err(structure_error(
+            path,
+            format!("the time coordinate `{name}` has no `units`"),
+        ));
     };
     if let Some(calendar) = attribute("calendar") {
         if !CALENDARS.contains(&calendar.to_ascii_lowercase().as_str()) {
             return Err(structure_error(
                 path,
-                format!("calendar `{calendar}` of `{name}` is not supported (only {})", CALENDARS.join(", ")),
+                format!(
+                    "calendar `{calendar}` of `{name}` is not supported (only {})",
+                    CALENDARS.join(", ")
+                ),
             ));
         }
     }
     let Some(decoder) = TimeUnits::parse(&units) else {
-        return Err(structure_error(path, format!("cannot read the time units `{units}` of `{name}`")));
+        return Err(structure_error(
+            path,
+            format!("cannot read the time units `{units}` of `{name}`"),
+        ));
     };
-    let raw: Vec<f64> = time.get_values::<f64, _>(..).map_err(|e| library_error(path, e))?;
+    let raw: Vec<f64> = time
+        .get_values::<f64, _>(..)
+        .map_err(|e| library_error(path, e))?;
     let mut times = Vec::with_capacity(raw.len());
     for (i, &value) in raw.iter().enumerate() {
         let Some(instant) = decoder.decode(value) else {
-            return Err(structure_error(path, format!("time step {i} ({value} {units}) is not a valid instant")));
+            return Err(structure_error(
+                path,
+                format!("time step {i} ({value} {units}) is not a valid instant"),
+            ));
         };
         if let Some(&previous) = times.last() {
             if instant <= previous {
                 return Err(structure_error(
                     path,
-                    format!("time step {i} ({instant}) does not follow the previous step ({previous})"),
+                    format!(
+                        "time step {i} ({instant}) does not follow the previous step ({previous})"
+                    ),
                 ));
             }
         }
@@ -244,7 +279,10 @@ pub(super) fn check_daily(times: &[NaiveDateTime], path: &Path) -> Result<(), Da
         if a.succ_opt() != Some(b) {
             return Err(structure_error(
                 path,
-                format!("time step {} is {b}, not the day after {a}: the variable is not daily", i + 1),
+                format!(
+                    "time step {} is {b}, not the day after {a}: the variable is not daily",
+                    i + 1
+                ),
             ));
         }
     }

@@ -81,4 +81,3 @@ pub fn read_monthly(path: impl AsRef<Path>, variable: &str) -> Result<MonthlyGri
         valid,
     })
 }
-

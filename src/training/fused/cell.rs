@@ -2,8 +2,9 @@
 //! backward, in one sweep over a step's gate buffer, sample by sample.
 //!
 //! A gate row holds `4 * hidden` values per sample in the order (input, forget, cell candidate,
-//! output). The forward pass turns pre-activations into activations in place; the backward pass
-//! turns the stored activations into gradients of the pre-activations in place. On x86-64 the
+//! output). The forward pass turns pre-activations into activations in place (the EA-LSTM's
+//! input gate arrives activated, as it is the same at every step); the backward pass turns the
+//! stored activations into gradients of the pre-activations in place. On x86-64 the
 //! same code is also compiled for AVX-512 and for AVX2, both with fused multiply-adds, and the
 //! widest build the processor supports is chosen at run time.
 
@@ -56,7 +57,21 @@ multiversioned! {
         hidden_state: &mut [f32],
         state_stride: usize,
         hidden: usize,
-    ) => forward_body
+    ) => forward_lstm_body
+}
+
+multiversioned! {
+    /// Forward step of the EA-LSTM for a block of samples: as [`forward`], except that the
+    /// input-gate block of each row of `gates` holds on entry the activations of the constant
+    /// input gate, which are used as they are.
+    pub fn forward_constant_input_gate(
+        gates: &mut [f32],
+        previous_cell: Option<&[f32]>,
+        cell: &mut [f32],
+        hidden_state: &mut [f32],
+        state_stride: usize,
+        hidden: usize,
+    ) => forward_ealstm_body
 }
 
 multiversioned! {
@@ -80,7 +95,48 @@ multiversioned! {
 
 /// Portable body of [`forward`].
 #[inline(always)]
-fn forward_body<const FMA: bool>(
+fn forward_lstm_body<const FMA: bool>(
+    gates: &mut [f32],
+    previous_cell: Option<&[f32]>,
+    cell: &mut [f32],
+    hidden_state: &mut [f32],
+    state_stride: usize,
+    hidden: usize,
+) {
+    forward_body::<FMA, true>(
+        gates,
+        previous_cell,
+        cell,
+        hidden_state,
+        state_stride,
+        hidden,
+    );
+}
+
+/// Portable body of [`forward_constant_input_gate`].
+#[inline(always)]
+fn forward_ealstm_body<const FMA: bool>(
+    gates: &mut [f32],
+    previous_cell: Option<&[f32]>,
+    cell: &mut [f32],
+    hidden_state: &mut [f32],
+    state_stride: usize,
+    hidden: usize,
+) {
+    forward_body::<FMA, false>(
+        gates,
+        previous_cell,
+        cell,
+        hidden_state,
+        state_stride,
+        hidden,
+    );
+}
+
+/// Forward step for a block of samples; the input-gate block holds pre-activations to be
+/// activated when `ACTIVATE_INPUT`, activations otherwise.
+#[inline(always)]
+fn forward_body<const FMA: bool, const ACTIVATE_INPUT: bool>(
     gates: &mut [f32],
     previous_cell: Option<&[f32]>,
     cell: &mut [f32],
@@ -98,20 +154,21 @@ fn forward_body<const FMA: bool>(
         match previous_cell {
             Some(previous) => {
                 let c_prev = &previous[sample * hidden..(sample + 1) * hidden];
-                forward_row::<FMA, false>(gi, gf, gg, go, c_prev, c, h);
+                forward_row::<FMA, false, ACTIVATE_INPUT>(gi, gf, gg, go, c_prev, c, h);
             }
-            None => forward_row::<FMA, true>(gi, gf, gg, go, &[], c, h),
+            None => forward_row::<FMA, true, ACTIVATE_INPUT>(gi, gf, gg, go, &[], c, h),
         }
     }
 }
 
 /// Forward step of one sample: `gi`, `gf`, `gg` and `go` are its (input, forget, cell, output)
-/// gate blocks, `c_prev` its previous cell state (ignored, and may be empty, when `FIRST`).
+/// gate blocks, `c_prev` its previous cell state (ignored, and may be empty, when `FIRST`);
+/// `gi` holds activations already unless `ACTIVATE_INPUT`.
 ///
 /// Each non-linearity gets its own loop: the iterations of such a loop are independent, so the
 /// processor overlaps their long polynomial chains instead of waiting on one.
 #[inline(always)]
-fn forward_row<const FMA: bool, const FIRST: bool>(
+fn forward_row<const FMA: bool, const FIRST: bool, const ACTIVATE_INPUT: bool>(
     gi: &mut [f32],
     gf: &mut [f32],
     gg: &mut [f32],
@@ -129,7 +186,9 @@ fn forward_row<const FMA: bool, const FIRST: bool>(
         &mut h[..n],
     );
     let c_prev = if FIRST { c_prev } else { &c_prev[..n] };
-    gi.iter_mut().for_each(|v| *v = sigmoid::<FMA>(*v));
+    if ACTIVATE_INPUT {
+        gi.iter_mut().for_each(|v| *v = sigmoid::<FMA>(*v));
+    }
     gf.iter_mut().for_each(|v| *v = sigmoid::<FMA>(*v));
     gg.iter_mut().for_each(|v| *v = tanh::<FMA>(*v));
     go.iter_mut().for_each(|v| *v = sigmoid::<FMA>(*v));

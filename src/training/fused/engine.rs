@@ -1,10 +1,11 @@
-//! [`FusedLstm`]: the fused CPU engine. It owns the parameters, Adam's state and every buffer of
-//! the forward and backward passes, and splits each batch into fixed shards that run on up to
-//! two threads.
+//! [`FusedEngine`]: the fused CPU engine, for the LSTM ([`FusedLstm`]) and the EA-LSTM
+//! ([`FusedEaLstm`]). It owns the parameters, Adam's state and every buffer of the forward and
+//! backward passes, and splits each batch into fixed shards that run on up to two threads.
 //!
 //! The split into shards does not depend on the number of threads, and shard gradients are
 //! summed in shard order, so a run gives bit-identical weights for a seed on one thread or two.
 
+use std::marker::PhantomData;
 use std::ops::Range;
 
 use rand::SeedableRng;
@@ -13,18 +14,32 @@ use rand_chacha::ChaCha8Rng;
 use super::adam::{clip_grad_norm, Adam};
 use super::denormals::{set_flush_denormals, FlushDenormals};
 use super::head::{draw_dropout_mask, Head};
-use super::parameters::ParameterLayout;
+use super::parameters::{CellShape, FlatWeights, ParameterLayout};
 use super::shard::{step_width, ModelView, Shard};
 use crate::data::windows::Batch;
-use crate::models::weights::{LstmShape, LstmWeights};
+use crate::models::weights::{EaLstmWeights, LstmWeights, ModelWeights};
 use crate::training::engine::{AdamSettings, Engine, Loss};
 
 /// Number of parts a batch is split into (one per thread when two are available).
 const SHARDS: usize = 2;
 
+/// Weights of a model the fused engine trains: [`LstmWeights`] or [`EaLstmWeights`].
+pub trait FusedModel: FlatWeights + Clone + Into<ModelWeights> {}
+
+impl FusedModel for LstmWeights {}
+
+impl FusedModel for EaLstmWeights {}
+
 /// A sequence-to-one LSTM with a linear head, trained on the CPU with fused kernels.
+pub type FusedLstm = FusedEngine<LstmWeights>;
+
+/// A sequence-to-one EA-LSTM with a linear head, trained on the CPU with fused kernels.
+pub type FusedEaLstm = FusedEngine<EaLstmWeights>;
+
+/// A sequence-to-one model with weights `W` (an LSTM or an EA-LSTM) and a linear head, trained on
+/// the CPU with fused kernels.
 #[derive(Debug)]
-pub struct FusedLstm {
+pub struct FusedEngine<W: FusedModel> {
     /// Where each block sits in the flat vectors.
     layout: ParameterLayout,
     /// All parameters, laid out by `layout`.
@@ -43,9 +58,12 @@ pub struct FusedLstm {
     parallel: bool,
     /// Buffers of each part of the batch.
     shards: Vec<Shard>,
-    /// Input weights, bias and hidden-to-gates weights stacked and transposed,
-    /// `[inputs + 1 + hidden][4 * hidden]`.
+    /// Input weights, bias and hidden-to-gates weights of the step gates stacked and transposed,
+    /// `[inputs + 1 + hidden][step gates]`.
     stacked_transposed: Vec<f32>,
+    /// The EA-LSTM's static input-gate weights and bias stacked and transposed,
+    /// `[statics + 1][hidden]` (empty for the LSTM).
+    static_transposed: Vec<f32>,
     /// Last hidden states after dropout, `[samples][hidden]`.
     head_inputs: Vec<f32>,
     /// Dropout mask, `[samples][hidden]` (empty when dropout is off).
@@ -54,17 +72,19 @@ pub struct FusedLstm {
     state_gradient: Vec<f32>,
     /// Predictions of the current batch, `[samples][outputs]`.
     predictions: Vec<f32>,
+    /// The type of the weights the engine reads and returns.
+    model: PhantomData<fn() -> W>,
 }
 
-impl FusedLstm {
+impl<W: FusedModel> FusedEngine<W> {
     /// An engine starting from `weights`, with Adam configured by `adam`, inverted dropout with
     /// probability `dropout` on the last hidden state during training, and dropout masks drawn
     /// from a ChaCha stream seeded with `seed`. It uses two threads when the machine has them.
     ///
     /// # Panics
     /// If an array of `weights` does not have the length `weights.shape` implies.
-    pub fn new(weights: LstmWeights, adam: AdamSettings, dropout: f32, seed: u64) -> Self {
-        let layout = ParameterLayout::new(weights.shape);
+    pub fn new(weights: W, adam: AdamSettings, dropout: f32, seed: u64) -> Self {
+        let layout = ParameterLayout::new(weights.cell_shape());
         let parameters = layout.flatten(&weights);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self {
@@ -78,10 +98,12 @@ impl FusedLstm {
             parallel: threads >= 2,
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             stacked_transposed: Vec::new(),
+            static_transposed: Vec::new(),
             head_inputs: Vec::new(),
             mask: Vec::new(),
             state_gradient: Vec::new(),
             predictions: Vec::new(),
+            model: PhantomData,
         }
     }
 
@@ -97,14 +119,19 @@ impl FusedLstm {
     ///
     /// # Panics
     /// As [`Engine::train_step`].
-    pub fn gradients(&mut self, batch: &Batch, loss: &dyn Loss) -> (f32, LstmWeights) {
+    pub fn gradients(&mut self, batch: &Batch, loss: &dyn Loss) -> (f32, W) {
         let _flush = FlushDenormals::enable();
         let value = self.compute_gradient(batch, loss, false);
         (value, self.layout.unflatten(&self.gradient))
     }
 
+    /// A copy of the current parameters.
+    pub fn weights(&self) -> W {
+        self.layout.unflatten(&self.parameters)
+    }
+
     /// Sizes of the model.
-    fn shape(&self) -> LstmShape {
+    fn shape(&self) -> CellShape {
         self.layout.shape()
     }
 
@@ -135,7 +162,8 @@ impl FusedLstm {
     fn check_inputs(&self, batch: &Batch) {
         let shape = self.shape();
         assert_eq!(
-            batch.features, shape.inputs,
+            batch.features,
+            shape.features(),
             "batch features must match the model inputs"
         );
         assert_eq!(
@@ -148,7 +176,7 @@ impl FusedLstm {
     /// Copies the weights into the stacked, transposed layout the forward pass reads.
     fn prepare_weights(&mut self) {
         let shape = self.shape();
-        let gates = 4 * shape.hidden;
+        let gates = shape.step_gates();
         let w_ih = &self.parameters[self.layout.w_ih()];
         let bias = &self.parameters[self.layout.bias()];
         let w_hh = &self.parameters[self.layout.w_hh()];
@@ -159,9 +187,17 @@ impl FusedLstm {
         transpose(w_ih, gates, shape.inputs, input_rows);
         bias_row.copy_from_slice(bias);
         transpose(w_hh, gates, shape.hidden, recurrent_rows);
+        if let Some(statics) = shape.statics {
+            let hidden = shape.hidden;
+            self.static_transposed.resize((statics + 1) * hidden, 0.0);
+            let (weight_rows, bias_row) = self.static_transposed.split_at_mut(statics * hidden);
+            let static_w = &self.parameters[self.layout.static_w()];
+            transpose(static_w, hidden, statics, weight_rows);
+            bias_row.copy_from_slice(&self.parameters[self.layout.static_b()]);
+        }
     }
 
-    /// Forward pass over `x` (`[samples][steps][inputs]`), keeping every step for the backward
+    /// Forward pass over `x` (`[samples][steps][features]`), keeping every step for the backward
     /// pass when `history`: fills `head_inputs` (with the mask applied when `mask` is not
     /// empty) and `predictions`.
     fn forward(&mut self, x: &[f32], samples: usize, steps: usize, history: bool) {
@@ -172,8 +208,9 @@ impl FusedLstm {
             shape,
             stacked_transposed: &self.stacked_transposed,
             recurrent_weights: &self.parameters[self.layout.w_hh()],
+            static_transposed: &self.static_transposed,
         };
-        let window = steps * shape.inputs;
+        let window = steps * shape.features();
         for_each_shard(&mut self.shards, samples, self.parallel, |shard, range| {
             let x = &x[range.start * window..range.end * window];
             shard.forward(&view, x, range.len(), steps, history);
@@ -199,9 +236,10 @@ impl FusedLstm {
     /// forward pass, over `samples` samples; fills `gradient`.
     fn backward(&mut self, prediction_gradient: &[f32], samples: usize) {
         let shape = self.shape();
-        let LstmShape { inputs, hidden, .. } = shape;
+        let CellShape { inputs, hidden, .. } = shape;
         self.state_gradient.resize(samples * hidden, 0.0);
-        let (lstm_gradient, head_gradient) = self.gradient.split_at_mut(self.layout.head_w().start);
+        let (recurrent_gradient, head_gradient) =
+            self.gradient.split_at_mut(self.layout.head_w().start);
         let (head_w_gradient, head_b_gradient) = head_gradient.split_at_mut(shape.outputs * hidden);
         head(&self.layout, &self.parameters).backward(
             &self.head_inputs,
@@ -219,6 +257,7 @@ impl FusedLstm {
             shape,
             stacked_transposed: &self.stacked_transposed,
             recurrent_weights: &self.parameters[self.layout.w_hh()],
+            static_transposed: &self.static_transposed,
         };
         let state_gradient = &self.state_gradient;
         for_each_shard(&mut self.shards, samples, self.parallel, |shard, range| {
@@ -227,10 +266,12 @@ impl FusedLstm {
                 &state_gradient[range.start * hidden..range.end * hidden],
             );
         });
-        lstm_gradient.fill(0.0);
-        let (w_ih, rest) = lstm_gradient.split_at_mut(self.layout.w_ih().len());
+        recurrent_gradient.fill(0.0);
+        let (static_gradient, rest) = recurrent_gradient.split_at_mut(self.layout.w_ih().start);
+        let (static_w, static_b) = static_gradient.split_at_mut(self.layout.static_w().len());
+        let (w_ih, rest) = rest.split_at_mut(self.layout.w_ih().len());
         let (w_hh, bias) = rest.split_at_mut(self.layout.w_hh().len());
-        let gates = 4 * hidden;
+        let gates = shape.step_gates();
         for shard in &self.shards {
             let gradient = &shard.weights_gradient[..step_width(shape) * gates];
             let (input_rows, rest) = gradient.split_at(inputs * gates);
@@ -238,11 +279,17 @@ impl FusedLstm {
             add_transposed(w_ih, input_rows, inputs, gates);
             add(bias, bias_row);
             add_transposed(w_hh, recurrent_rows, hidden, gates);
+            if let Some(statics) = shape.statics {
+                let gradient = &shard.static_gradient[..(statics + 1) * hidden];
+                let (weight_rows, bias_row) = gradient.split_at(statics * hidden);
+                add_transposed(static_w, weight_rows, statics, hidden);
+                add(static_b, bias_row);
+            }
         }
     }
 }
 
-impl Engine for FusedLstm {
+impl<W: FusedModel> Engine for FusedEngine<W> {
     fn train_step(&mut self, batch: &Batch, loss: &dyn Loss, learning_rate: f32) -> f32 {
         let _flush = FlushDenormals::enable();
         let value = self.compute_gradient(batch, loss, true);
@@ -265,8 +312,8 @@ impl Engine for FusedLstm {
         self.predictions.clone()
     }
 
-    fn weights(&self) -> LstmWeights {
-        self.layout.unflatten(&self.parameters)
+    fn model_weights(&self) -> ModelWeights {
+        self.weights().into()
     }
 }
 

@@ -1,6 +1,8 @@
 //! Backpropagation through time for a shard: per step one fused element-wise pass, one product
 //! accumulating the weight gradients and one product for the gradient of the previous hidden
-//! state, all while the step's data is still in cache.
+//! state, all while the step's data is still in cache. The EA-LSTM's constant input gate sums
+//! its gradient over the steps; one product after the last of them turns it into the gradient
+//! of the static input-gate weights.
 
 use super::cell;
 use super::matmul::{multiply, Dims, Operand};
@@ -9,10 +11,13 @@ use super::shard::{step_width, ModelView, Shard};
 impl Shard {
     /// Backpropagates `final_gradient` (`dL/dh_T`, `[samples][hidden]`) through the last
     /// forward pass (which must have kept its history), leaving this shard's weight gradients
-    /// in `weights_gradient`.
+    /// in `weights_gradient` (and, for the EA-LSTM, `static_gradient`).
     pub(super) fn backward(&mut self, model: &ModelView, final_gradient: &[f32]) {
-        let hidden = model.shape.hidden;
-        let width = step_width(model.shape);
+        let shape = model.shape;
+        let hidden = shape.hidden;
+        let width = step_width(shape);
+        let step_gates = shape.step_gates();
+        let offset = shape.step_gate_offset();
         let (samples, steps) = (self.samples, self.steps);
         let in_block = samples * width;
         let gate_block = samples * 4 * hidden;
@@ -20,10 +25,17 @@ impl Shard {
         let hidden_gradient = &mut self.hidden_gradient[..cell_block];
         let cell_gradient = &mut self.cell_gradient[..cell_block];
         let gate_gradient = &mut self.gate_gradient[..gate_block];
-        let weights_gradient = &mut self.weights_gradient[..4 * hidden * width];
+        let weights_gradient = &mut self.weights_gradient[..step_gates * width];
+        let constant_input_gate = shape.statics.is_some();
+        let input_gate_gradient: &mut [f32] = if constant_input_gate {
+            &mut self.input_gate_gradient[..cell_block]
+        } else {
+            &mut []
+        };
         hidden_gradient.copy_from_slice(final_gradient);
         cell_gradient.fill(0.0);
         weights_gradient.fill(0.0);
+        input_gate_gradient.fill(0.0);
         for t in (0..steps).rev() {
             let previous_cell = t
                 .checked_sub(1)
@@ -37,13 +49,24 @@ impl Shard {
                 gate_gradient,
                 hidden,
             );
+            if constant_input_gate {
+                let rows = gate_gradient.chunks_exact(4 * hidden);
+                for (total, row) in input_gate_gradient.chunks_exact_mut(hidden).zip(rows) {
+                    for (total, gradient) in total.iter_mut().zip(&row[..hidden]) {
+                        *total += gradient;
+                    }
+                }
+            }
+            // The step gates' columns (none at all in a shard without samples).
+            let step_columns = gate_gradient.get(offset..).unwrap_or_default();
+            let step_gate_gradient = Operand::rows(step_columns, 4 * hidden);
             multiply(
                 weights_gradient,
                 Operand::transposed(&self.steps_in[t * in_block..(t + 1) * in_block]),
-                Operand::plain(gate_gradient),
+                step_gate_gradient,
                 Dims {
                     m: width,
-                    n: 4 * hidden,
+                    n: step_gates,
                     k: samples,
                 },
                 true,
@@ -51,16 +74,29 @@ impl Shard {
             if t > 0 {
                 multiply(
                     hidden_gradient,
-                    Operand::plain(gate_gradient),
+                    step_gate_gradient,
                     Operand::plain(model.recurrent_weights),
                     Dims {
                         m: samples,
                         n: hidden,
-                        k: 4 * hidden,
+                        k: step_gates,
                     },
                     false,
                 );
             }
+        }
+        if let Some(statics) = shape.statics {
+            multiply(
+                &mut self.static_gradient[..(statics + 1) * hidden],
+                Operand::transposed(&self.static_in[..samples * (statics + 1)]),
+                Operand::plain(input_gate_gradient),
+                Dims {
+                    m: statics + 1,
+                    n: hidden,
+                    k: samples,
+                },
+                false,
+            );
         }
     }
 }

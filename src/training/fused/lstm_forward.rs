@@ -1,13 +1,16 @@
 //! Forward pass of a shard: per step one product of the step's inputs and previous hidden state
-//! with the stacked weights, then one fused element-wise pass over the step's gates.
+//! with the stacked weights, then one fused element-wise pass over the step's gates. The
+//! EA-LSTM's input gate is computed once per window from the static attributes, before the
+//! steps, and copied into each step's gate rows.
 
+use super::activations::sigmoid;
 use super::cell;
-use super::matmul::{multiply, Dims, Operand};
+use super::matmul::{multiply, multiply_into_rows, Dims, Operand};
 use super::shard::{step_width, two_blocks, ModelView, Shard};
 
 impl Shard {
-    /// Runs the LSTM over `x` (`[samples][steps][inputs]`, batch-major as in a batch), keeping
-    /// the activations of every step for the backward pass when `history`.
+    /// Runs the model over `x` (`[samples][steps][features]`, batch-major as in a batch),
+    /// keeping the activations of every step for the backward pass when `history`.
     /// [`Shard::copy_final_state`] then gives `h_T`.
     pub(super) fn forward(
         &mut self,
@@ -20,10 +23,16 @@ impl Shard {
         let shape = model.shape;
         let hidden = shape.hidden;
         let width = step_width(shape);
+        let features = shape.features();
         self.prepare(shape, samples, steps, history);
         if samples == 0 {
             return;
         }
+        if let Some(statics) = shape.statics {
+            self.set_input_gates(model, x, samples, steps, statics);
+        }
+        let step_gates = shape.step_gates();
+        let offset = shape.step_gate_offset();
         let in_block = samples * width;
         let gate_block = samples * 4 * hidden;
         let cell_block = samples * hidden;
@@ -32,7 +41,7 @@ impl Shard {
             row[shape.inputs + 1..].fill(0.0);
         }
         if steps > 0 {
-            fill_inputs(first_in, x, 0, steps, shape.inputs, width);
+            fill_inputs(first_in, x, 0, steps, shape.inputs, features, width);
         }
         for t in 0..steps {
             let (this, next) = (self.slot(t), self.slot(t + 1));
@@ -40,13 +49,14 @@ impl Shard {
             let (step_in, next_in) = two_blocks(&mut self.steps_in, in_block, this, next);
             let gate_slot = if history { t } else { 0 };
             let gates = &mut self.gates[gate_slot * gate_block..(gate_slot + 1) * gate_block];
-            multiply(
-                gates,
+            multiply_into_rows(
+                &mut gates[offset..],
+                4 * hidden,
                 Operand::plain(step_in),
                 Operand::plain(model.stacked_transposed),
                 Dims {
                     m: samples,
-                    n: 4 * hidden,
+                    n: step_gates,
                     k: width,
                 },
                 false,
@@ -61,26 +71,82 @@ impl Shard {
                     &mut self.cells[this * cell_block..(this + 1) * cell_block],
                 ),
             };
-            cell::forward(
-                gates,
-                previous_cell,
-                cell,
-                &mut next_in[shape.inputs + 1..],
-                width,
-                hidden,
-            );
+            let hidden_state = &mut next_in[shape.inputs + 1..];
+            if shape.statics.is_some() {
+                let rows = gates.chunks_exact_mut(4 * hidden);
+                for (row, input_gate) in rows.zip(self.input_gates.chunks_exact(hidden)) {
+                    row[..hidden].copy_from_slice(input_gate);
+                }
+                cell::forward_constant_input_gate(
+                    gates,
+                    previous_cell,
+                    cell,
+                    hidden_state,
+                    width,
+                    hidden,
+                );
+            } else {
+                cell::forward(gates, previous_cell, cell, hidden_state, width, hidden);
+            }
             if t + 1 < steps {
-                fill_inputs(next_in, x, t + 1, steps, shape.inputs, width);
+                fill_inputs(next_in, x, t + 1, steps, shape.inputs, features, width);
             }
         }
     }
+
+    /// Computes the EA-LSTM's input gate `sigmoid(W_i x_s + b_i)` of every window of `x` from
+    /// the static attributes of its first step (the last `statics` features) into
+    /// `input_gates`, keeping the attributes in `static_in` for the backward pass.
+    fn set_input_gates(
+        &mut self,
+        model: &ModelView,
+        x: &[f32],
+        samples: usize,
+        steps: usize,
+        statics: usize,
+    ) {
+        let shape = model.shape;
+        let features = shape.features();
+        let static_in = &mut self.static_in[..samples * (statics + 1)];
+        for (sample, row) in static_in.chunks_exact_mut(statics + 1).enumerate() {
+            if steps == 0 {
+                row.fill(0.0);
+            } else {
+                let first_step = sample * steps * features;
+                row[..statics].copy_from_slice(&x[first_step + shape.inputs..][..statics]);
+            }
+            row[statics] = 1.0;
+        }
+        let gates = &mut self.input_gates[..samples * shape.hidden];
+        multiply(
+            gates,
+            Operand::plain(static_in),
+            Operand::plain(model.static_transposed),
+            Dims {
+                m: samples,
+                n: shape.hidden,
+                k: statics + 1,
+            },
+            false,
+        );
+        gates.iter_mut().for_each(|v| *v = sigmoid::<false>(*v));
+    }
 }
 
-/// Writes the inputs of step `t` of every window of `x` (`[samples][steps][inputs]`) and the
-/// constant one into the step's rows `block` (`[samples][width]`).
-fn fill_inputs(block: &mut [f32], x: &[f32], t: usize, steps: usize, inputs: usize, width: usize) {
+/// Writes the first `inputs` features of step `t` of every window of `x`
+/// (`[samples][steps][features]`) and the constant one into the step's rows `block`
+/// (`[samples][width]`).
+fn fill_inputs(
+    block: &mut [f32],
+    x: &[f32],
+    t: usize,
+    steps: usize,
+    inputs: usize,
+    features: usize,
+    width: usize,
+) {
     for (sample, row) in block.chunks_exact_mut(width).enumerate() {
-        let source = &x[(sample * steps + t) * inputs..][..inputs];
+        let source = &x[(sample * steps + t) * features..][..inputs];
         for (target, &value) in row.iter_mut().zip(source) {
             *target = value;
         }

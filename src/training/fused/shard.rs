@@ -4,22 +4,26 @@
 //! Buffers are time-major (`[step][sample][..]`) so one step of the whole shard is one contiguous
 //! matrix. They grow to the largest shard seen and are reused by every later step.
 
-use crate::models::weights::LstmShape;
+use super::parameters::CellShape;
 
 /// The weights in the layouts the kernels read, prepared once per pass.
 #[derive(Debug, Clone, Copy)]
 pub struct ModelView<'a> {
     /// Sizes of the model.
-    pub shape: LstmShape,
-    /// Input weights, bias and hidden-to-gates weights stacked along the inputs of a step and
-    /// transposed: `[inputs + 1 + hidden][4 * hidden]`, matching a row of a shard's step inputs.
+    pub shape: CellShape,
+    /// Input weights, bias and hidden-to-gates weights of the step gates stacked along the
+    /// inputs of a step and transposed: `[inputs + 1 + hidden][step gates]`, matching a row of a
+    /// shard's step inputs.
     pub stacked_transposed: &'a [f32],
-    /// Hidden-to-gates matrix, `[4 * hidden][hidden]`.
+    /// Hidden-to-gates matrix of the step gates, `[step gates][hidden]`.
     pub recurrent_weights: &'a [f32],
+    /// The EA-LSTM's static input-gate weights and bias, stacked and transposed:
+    /// `[statics + 1][hidden]` (empty for the LSTM).
+    pub static_transposed: &'a [f32],
 }
 
 /// Width of a step's input row: the inputs, a constant one (for the bias) and `h_{t-1}`.
-pub fn step_width(shape: LstmShape) -> usize {
+pub fn step_width(shape: CellShape) -> usize {
     shape.inputs + 1 + shape.hidden
 }
 
@@ -51,8 +55,18 @@ pub struct Shard {
     /// Gradient of the loss with respect to the cell state of the step being processed.
     pub(super) cell_gradient: Vec<f32>,
     /// This shard's gradient of the stacked weights (input weights, bias, hidden-to-gates
-    /// weights), transposed like them: `[inputs + 1 + hidden][4 * hidden]`.
+    /// weights), transposed like them: `[inputs + 1 + hidden][step gates]`.
     pub(super) weights_gradient: Vec<f32>,
+    /// EA-LSTM: each sample's static attributes and a constant one, `[samples][statics + 1]`.
+    pub(super) static_in: Vec<f32>,
+    /// EA-LSTM: each sample's constant input gate, `[samples][hidden]`.
+    pub(super) input_gates: Vec<f32>,
+    /// EA-LSTM: gradient of the loss with respect to the input gate's pre-activations, summed
+    /// over the steps, `[samples][hidden]`.
+    pub(super) input_gate_gradient: Vec<f32>,
+    /// EA-LSTM: this shard's gradient of the static input-gate weights and bias, transposed like
+    /// them: `[statics + 1][hidden]`.
+    pub(super) static_gradient: Vec<f32>,
 }
 
 impl Shard {
@@ -61,7 +75,7 @@ impl Shard {
     /// alternating sizes allocate (and clear) memory only the first time.
     pub(super) fn prepare(
         &mut self,
-        shape: LstmShape,
+        shape: CellShape,
         samples: usize,
         steps: usize,
         history: bool,
@@ -85,7 +99,18 @@ impl Shard {
             grow(&mut self.gate_gradient, samples * 4 * hidden);
             grow(&mut self.hidden_gradient, samples * hidden);
             grow(&mut self.cell_gradient, samples * hidden);
-            grow(&mut self.weights_gradient, 4 * hidden * step_width(shape));
+            grow(
+                &mut self.weights_gradient,
+                shape.step_gates() * step_width(shape),
+            );
+        }
+        if let Some(statics) = shape.statics {
+            grow(&mut self.static_in, samples * (statics + 1));
+            grow(&mut self.input_gates, samples * hidden);
+            if history {
+                grow(&mut self.input_gate_gradient, samples * hidden);
+                grow(&mut self.static_gradient, (statics + 1) * hidden);
+            }
         }
     }
 
@@ -100,7 +125,7 @@ impl Shard {
 
     /// Copies the final hidden state of each sample (`h_T`, zero without steps) into `states`
     /// (`[samples][hidden]`).
-    pub(super) fn copy_final_state(&self, shape: LstmShape, states: &mut [f32]) {
+    pub(super) fn copy_final_state(&self, shape: CellShape, states: &mut [f32]) {
         let width = step_width(shape);
         let start = self.slot(self.steps) * self.samples * width;
         let rows = self.steps_in[start..start + self.samples * width].chunks_exact(width);
