@@ -287,6 +287,13 @@ fn highlighting_keeps_the_text_and_colours_tokens() {
         coloured.contains("\x1b[32m\"camels_us.hydro\"\x1b[0m"),
         "{coloured:?}"
     );
+    // A setting named like a keyword is not one.
+    let coloured = highlight("data c = camels_us { train = 2000-10-01..2001-09-30 }");
+    assert!(
+        coloured.starts_with("\x1b[1;35mdata\x1b[0m"),
+        "{coloured:?}"
+    );
+    assert!(coloured.contains(" train ="), "{coloured:?}");
     // Names that merely contain a keyword are not keywords.
     assert!(!highlight("let dataset = 1").contains("\x1b[1;35mdata"));
 }

@@ -114,3 +114,41 @@ fn load_save_and_reset() {
     repl.handle(":reset");
     assert!(names(&repl).is_empty());
 }
+
+#[test]
+fn long_tables_print_their_first_rows_and_the_summary() {
+    use hydro::analysis::MetricTable;
+    use hydro::repl::inspect::table_text;
+    let rows = |n: usize| -> MetricTable {
+        MetricTable {
+            metrics: vec!["nse".into()],
+            rows: (0..n)
+                .map(|i| (format!("{i:08}"), vec![Some(i as f64 / n as f64)]))
+                .collect(),
+        }
+    };
+    let short = table_text(&rows(20));
+    assert_eq!(short, rows(20).to_string(), "a short table prints whole");
+    let long = rows(40);
+    let text = table_text(&long);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["basin", "nse"]
+    );
+    assert!(
+        lines[1].starts_with("00000000") && lines[10].starts_with("00000009"),
+        "{text}"
+    );
+    assert!(lines[11].contains("30 more basins"), "{text}");
+    assert!(!text.contains("00000010"), "{text}");
+    // The summary is over all 40 basins.
+    let median = format!("{:.3}", long.median("nse").unwrap());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("median") && l.ends_with(&median)),
+        "{text}"
+    );
+    assert!(lines.last().unwrap().starts_with("mean"), "{text}");
+}

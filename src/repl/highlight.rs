@@ -1,5 +1,5 @@
-//! Syntax highlighting of the line being edited: keywords, strings, numbers and dates, comments
-//! and meta-commands in ANSI colours.
+//! Syntax highlighting of the line being edited: keywords (outside brackets), strings, numbers
+//! and dates, comments and meta-commands in ANSI colours.
 
 use super::lexer::{tokenize, TokenKind};
 
@@ -32,9 +32,19 @@ pub fn highlight(line: &str) -> String {
     }
     let mut out = String::with_capacity(line.len() + 16);
     let mut at = 0;
+    // Keywords only count outside brackets: `train` inside a block is a setting.
+    let mut depth = 0usize;
     for token in tokenize(line) {
         let colour = match token.kind {
-            TokenKind::Name if token.is_keyword(line) => KEYWORD,
+            TokenKind::Open(_) => {
+                depth += 1;
+                continue;
+            }
+            TokenKind::Close(_) => {
+                depth = depth.saturating_sub(1);
+                continue;
+            }
+            TokenKind::Name if depth == 0 && token.is_keyword(line) => KEYWORD,
             TokenKind::Str { .. } => STRING,
             TokenKind::Number | TokenKind::Date => NUMBER,
             TokenKind::Comment => COMMENT,
