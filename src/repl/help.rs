@@ -233,18 +233,18 @@ fn specs(list: &[CallSpec]) -> String {
     out
 }
 
-/// A parameter table: name, default, doc and what it accepts.
+/// A parameter table: name, default and doc, then what it accepts on a second line.
 fn params(list: &[Param]) -> String {
     let width = list.iter().map(|p| p.name.len()).max().unwrap_or(0);
     let mut out = String::new();
     for p in list {
         let default = default_text(&p.default);
+        let _ = writeln!(out, "  {:<width$}  {default:<10}  {}", p.name, p.doc);
         let _ = writeln!(
             out,
-            "  {:<width$}  {:<10}  {} ({})",
-            p.name,
-            default,
-            p.doc,
+            "  {:<width$}  {:<10}  accepts {}",
+            "",
+            "",
             p.kind.expectation()
         );
     }
@@ -283,7 +283,12 @@ fn all_specs() -> impl Iterator<Item = &'static CallSpec> {
         .chain(FUNCTIONS)
 }
 
-/// The text of a description up to its first colon or semicolon.
+/// The text of a description up to its first colon, semicolon or parenthesis.
 fn first_clause(doc: &str) -> &str {
-    doc.split([';', ':']).next().unwrap_or(doc)
+    let end = [";", ":", " ("]
+        .iter()
+        .filter_map(|sep| doc.find(sep))
+        .min()
+        .unwrap_or(doc.len());
+    &doc[..end]
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::analysis::MetricTable;
-use crate::checking::library::CallSpec;
+use crate::checking::library::{CallSpec, TRAIN_PARAMS};
 use crate::checking::params::{Default, Param};
 use crate::checking::value::{ResultKind, Spanned, Value};
 use crate::checking::Checker;
@@ -121,6 +121,7 @@ impl View<'_> {
         constructor: &CallSpec,
         settings: &BTreeMap<String, Spanned<Value>>,
     ) -> String {
+        let width = column_width(constructor.params);
         let mut out = format!("data set `{name}` ({})\n", constructor.name);
         let basins = match settings.get("basins").map(|b| &b.value) {
             Some(Value::List(items)) => format!("{} listed: {}", items.len(), list_text(items)),
@@ -136,7 +137,7 @@ impl View<'_> {
             }
             _ => "not set yet".to_string(),
         };
-        let _ = writeln!(out, "  {:<12}{basins}", "basins");
+        let _ = writeln!(out, "  {:<width$}{basins}", "basins");
         out.push_str(&settings_text(
             constructor.params.iter().filter(|p| p.name != "basins"),
             settings,
@@ -153,7 +154,7 @@ impl View<'_> {
                 };
                 let _ = writeln!(
                     out,
-                    "  {:<12}{} basins, {days} days each{span}",
+                    "  {:<width$}{} basins, {days} days each{span}",
                     "loaded",
                     data.basins.len()
                 );
@@ -161,7 +162,7 @@ impl View<'_> {
             None => {
                 let _ = writeln!(
                     out,
-                    "  {:<12}not yet (the first training run on it loads it)",
+                    "  {:<width$}not yet (the first training run on it loads it)",
                     "loaded"
                 );
             }
@@ -174,33 +175,15 @@ impl View<'_> {
             "training run `{name}`: model `{}` on data set `{}`\n",
             spec.model.name, spec.data.name
         );
+        let width = column_width(TRAIN_PARAMS);
         let model = &spec.model;
-        let rows = [
-            (
-                "model",
-                format!(
-                    "{} (hidden {}, dropout {}, initial_forget_bias {})",
-                    model.architecture, model.hidden, model.dropout, model.initial_forget_bias
-                ),
-            ),
-            ("loss", spec.loss.to_string()),
-            ("learning_rate", spec.learning_rate.to_string()),
-            ("epochs", spec.epochs.to_string()),
-            ("batch", spec.batch.to_string()),
-            ("seed", spec.seed.to_string()),
-            (
-                "clip_grad_norm",
-                spec.clip_grad_norm.map_or("none".into(), |c| c.to_string()),
-            ),
-            (
-                "samples_per_epoch",
-                spec.samples_per_epoch
-                    .map_or("all".into(), |s| s.to_string()),
-            ),
-            ("device", spec.device.clone()),
-        ];
-        for (key, value) in rows {
-            let _ = writeln!(out, "  {key:<18}{value}");
+        let _ = writeln!(
+            out,
+            "  {:<width$}{} (hidden {}, dropout {}, initial_forget_bias {})",
+            "model", model.architecture, model.hidden, model.dropout, model.initial_forget_bias
+        );
+        if let Some((_, _, settings)) = self.checker.declaration(name) {
+            out.push_str(&settings_text(TRAIN_PARAMS, settings));
         }
         match self.session.and_then(|s| s.trained(name)) {
             Some(run) => {
@@ -217,22 +200,22 @@ impl View<'_> {
                 };
                 let _ = writeln!(
                     out,
-                    "  {:<18}{epochs} of {} epochs run{cut}, final loss {loss}",
+                    "  {:<width$}{epochs} of {} epochs run{cut}, final loss {loss}",
                     "trained", spec.epochs
                 );
                 if run.log.interrupted {
                     let _ = writeln!(
                         out,
-                        "  {:<18}yes: stopped by Ctrl-C; the weights reached then are kept (declare the run again to retrain it)",
+                        "  {:<width$}yes: stopped by Ctrl-C; the weights reached then are kept (declare the run again to retrain it)",
                         "interrupted"
                     );
                 } else {
-                    let _ = writeln!(out, "  {:<18}no", "interrupted");
+                    let _ = writeln!(out, "  {:<width$}no", "interrupted");
                 }
-                let _ = writeln!(out, "  {:<18}{}", "files", run.dir.display());
+                let _ = writeln!(out, "  {:<width$}{}", "files", run.dir.display());
             }
             None => {
-                let _ = writeln!(out, "  {:<18}not trained in this session", "trained");
+                let _ = writeln!(out, "  {:<width$}not trained in this session", "trained");
             }
         }
         out
@@ -304,6 +287,8 @@ fn settings_text<'p>(
     params: impl IntoIterator<Item = &'p Param>,
     settings: &BTreeMap<String, Spanned<Value>>,
 ) -> String {
+    let params: Vec<&Param> = params.into_iter().collect();
+    let width = column_width(params.iter().copied());
     let mut out = String::new();
     for param in params {
         let value = match (settings.get(param.name), param.default) {
@@ -318,9 +303,18 @@ fn settings_text<'p>(
             (None, Default::Name(n)) => format!("{n} (default)"),
             (None, Default::EmptyList) => "[] (default)".into(),
         };
-        let _ = writeln!(out, "  {:<12}{value}", param.name);
+        let _ = writeln!(out, "  {:<width$}{value}", param.name);
     }
     out
+}
+
+/// The width of the name column of a settings listing: the longest name and two spaces, at
+/// least 12.
+fn column_width<'p>(params: impl IntoIterator<Item = &'p Param>) -> usize {
+    params
+        .into_iter()
+        .map(|p| p.name.len() + 2)
+        .fold(12, usize::max)
 }
 
 /// A list's items, shortened when long.
