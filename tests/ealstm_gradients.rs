@@ -419,8 +419,7 @@ fn fused_and_burn_engines_take_the_same_two_steps() {
             );
         }
         let burn_prediction: Vec<f64> = burn.predict(&batch).into_iter().map(f64::from).collect();
-        let fused_prediction: Vec<f64> =
-            fused.predict(&batch).into_iter().map(f64::from).collect();
+        let fused_prediction: Vec<f64> = fused.predict(&batch).into_iter().map(f64::from).collect();
         assert_close(
             &format!("prediction after training, {case:?}"),
             &fused_prediction,
@@ -443,7 +442,10 @@ fn burn_engine_for_ealstm_weights_is_built_on_the_cpu() {
     let mut engine = DeviceKind::Cpu
         .burn_engine(weights.clone(), adam(None), 0.0, 1)
         .expect("the CPU is always there");
-    assert_eq!(engine.model_weights(), ModelWeights::EaLstm(weights.clone()));
+    assert_eq!(
+        engine.model_weights(),
+        ModelWeights::EaLstm(weights.clone())
+    );
     let predicted: Vec<f64> = engine.predict(&batch).into_iter().map(f64::from).collect();
     assert_close(
         "device engine prediction",
@@ -522,7 +524,10 @@ fn input_gate_is_constant_over_time_and_set_by_the_static_attributes() {
             targets: shape.outputs,
             basin_std: vec![1.0; basins.len()],
         };
-        let expected: Vec<f64> = basins.iter().flat_map(|b| reference.input_gate(b)).collect();
+        let expected: Vec<f64> = basins
+            .iter()
+            .flat_map(|b| reference.input_gate(b))
+            .collect();
         let read = |predictions: Vec<f64>| -> Vec<f64> {
             predictions.into_iter().map(f64::atanh).collect()
         };
@@ -570,7 +575,12 @@ fn model_files_round_trip_and_check_sizes() {
     assert_eq!(loaded.to_weights(), original);
     let loaded = EaLstm::<CpuAutodiff>::load(&config, &path, &Default::default()).expect("load");
     assert_eq!(loaded.shape(), shape);
-    let wrong = EaLstmConfig::new(shape.dynamic, shape.statics + 1, shape.hidden, shape.outputs);
+    let wrong = EaLstmConfig::new(
+        shape.dynamic,
+        shape.statics + 1,
+        shape.hidden,
+        shape.outputs,
+    );
     let error = EaLstm::<Cpu>::load(&wrong, &path, &Default::default()).expect_err("sizes differ");
     assert!(
         matches!(error, ModelFileError::EaLstmShape { .. }),

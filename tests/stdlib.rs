@@ -18,8 +18,12 @@ fn data_root() -> PathBuf {
 #[test]
 fn every_stdlib_file_checks() {
     for (name, _) in FILES {
-        let mut checker = Checker::new(Environment { data_root: data_root() });
-        if let Err((sources, errors)) = checker.check_snippet("t.hydro", None, format!("use \"{name}\"")) {
+        let mut checker = Checker::new(Environment {
+            data_root: data_root(),
+        });
+        if let Err((sources, errors)) =
+            checker.check_snippet("t.hydro", None, format!("use \"{name}\""))
+        {
             panic!("{name}: {}", render_plain(&errors, &sources));
         }
     }
@@ -27,7 +31,9 @@ fn every_stdlib_file_checks() {
 
 #[test]
 fn kratzert_attributes_are_the_27_of_table_a1_and_exist_in_the_tables() {
-    let mut checker = Checker::new(Environment { data_root: data_root() });
+    let mut checker = Checker::new(Environment {
+        data_root: data_root(),
+    });
     checker
         .check_snippet("t.hydro", None, "use \"camels_us.hydro\"".into())
         .unwrap_or_else(|(s, e)| panic!("{}", render_plain(&e, &s)));
@@ -38,12 +44,27 @@ fn kratzert_attributes_are_the_27_of_table_a1_and_exist_in_the_tables() {
     assert_eq!(names.len(), 27);
     // Table A1 in the paper's order (three renamed in CAMELS v2.0: frac_snow_daily -> frac_snow,
     // forest_frac -> frac_forest, carb_rocks_frac -> carbonate_rocks_frac).
-    assert_eq!(names[..5], ["p_mean", "pet_mean", "aridity", "p_seasonality", "frac_snow"]);
+    assert_eq!(
+        names[..5],
+        [
+            "p_mean",
+            "pet_mean",
+            "aridity",
+            "p_seasonality",
+            "frac_snow"
+        ]
+    );
     assert_eq!(names[26], "geol_permeability");
-    let tables = AttributeTables::load(data_root().join("camels_us/camels_attributes_v2.0")).unwrap();
+    let tables =
+        AttributeTables::load(data_root().join("camels_us/camels_attributes_v2.0")).unwrap();
     for name in &names {
-        assert!(tables.is_numeric(name).unwrap(), "{name} is not a numeric attribute");
+        assert!(
+            tables.is_numeric(name).unwrap(),
+            "{name} is not a numeric attribute"
+        );
         // A value for a basin of the quickstart list.
-        tables.value("01013500", name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        tables
+            .value("01013500", name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }

@@ -87,7 +87,11 @@ pub fn train(
     let statics = normalization.normalize_statics(&data.statics);
 
     let features = normalization.inputs.len() + normalization.statics.len();
-    let weights = initial_weights(spec, normalization.inputs.len(), normalization.statics.len());
+    let weights = initial_weights(
+        spec,
+        normalization.inputs.len(),
+        normalization.statics.len(),
+    );
     let adam = AdamSettings {
         learning_rate: spec.learning_rate as f32,
         beta1: 0.9,
@@ -102,12 +106,12 @@ pub fn train(
     let parameters = weights.parameter_count();
     let dropout = spec.model.dropout;
     let mut engine: Box<dyn Engine> = match (device, weights) {
-        (DeviceKind::Cpu, ModelWeights::Lstm(weights)) if spec.engine == "fused" => Box::new(
-            FusedLstm::new(weights, adam, dropout as f32, spec.seed),
-        ),
-        (DeviceKind::Cpu, ModelWeights::EaLstm(weights)) if spec.engine == "fused" => Box::new(
-            FusedEaLstm::new(weights, adam, dropout as f32, spec.seed),
-        ),
+        (DeviceKind::Cpu, ModelWeights::Lstm(weights)) if spec.engine == "fused" => {
+            Box::new(FusedLstm::new(weights, adam, dropout as f32, spec.seed))
+        }
+        (DeviceKind::Cpu, ModelWeights::EaLstm(weights)) if spec.engine == "fused" => {
+            Box::new(FusedEaLstm::new(weights, adam, dropout as f32, spec.seed))
+        }
         (_, weights) => device
             .burn_engine(weights, adam, dropout, spec.seed)
             .map_err(|e| RunError::Other {
@@ -176,7 +180,10 @@ pub fn train(
     save_weights(&weights, spec, &dir)?;
     if let ModelWeights::EaLstm(weights) = &weights {
         let basins = data.basins.iter().map(String::as_str);
-        run_dir.write(dir.join("input_gates.csv"), &input_gates_csv(weights, basins, &statics))?;
+        run_dir.write(
+            dir.join("input_gates.csv"),
+            &input_gates_csv(weights, basins, &statics),
+        )?;
     }
     Ok(TrainedRun {
         spec: spec.clone(),

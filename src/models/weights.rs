@@ -122,7 +122,8 @@ impl EaLstmWeights {
         (0..self.shape.hidden)
             .map(|gate| {
                 let row = &self.static_w[gate * columns..(gate + 1) * columns];
-                let z = self.static_b[gate] + row.iter().zip(statics).map(|(w, s)| w * s).sum::<f32>();
+                let z =
+                    self.static_b[gate] + row.iter().zip(statics).map(|(w, s)| w * s).sum::<f32>();
                 1.0 / (1.0 + (-z).exp())
             })
             .collect()

@@ -95,9 +95,9 @@ impl BackendTask for NewEngine {
     fn run<B: AutodiffBackend>(self, device: B::Device) -> Box<dyn Engine> {
         let (adam, dropout, seed) = (self.adam, self.dropout, self.seed);
         match self.weights {
-            ModelWeights::Lstm(weights) => Box::new(BurnEngine::<B>::new(
-                weights, adam, dropout, seed, device,
-            )),
+            ModelWeights::Lstm(weights) => {
+                Box::new(BurnEngine::<B>::new(weights, adam, dropout, seed, device))
+            }
             ModelWeights::EaLstm(weights) => Box::new(BurnEngine::<B, EaLstm<B>>::new(
                 weights, adam, dropout, seed, device,
             )),

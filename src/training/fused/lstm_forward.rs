@@ -112,7 +112,7 @@ impl Shard {
             if steps == 0 {
                 row.fill(0.0);
             } else {
-                let first_step = (sample * steps + steps - 1) * features;
+                let first_step = sample * steps * features;
                 row[..statics].copy_from_slice(&x[first_step + shape.inputs..][..statics]);
             }
             row[statics] = 1.0;
