@@ -17,8 +17,11 @@ pub struct RunDirectory {
 }
 
 impl RunDirectory {
-    /// Creates `<parent>/<stem>-<YYYYmmdd-HHMMSS>` (with a numeric suffix if it exists already).
+    /// Creates `<parent>/<stem>-<YYYYmmdd-HHMMSS>` (with a numeric suffix if it exists already);
+    /// its path is absolute.
     pub fn create(parent: &Path, stem: &str) -> Result<Self, RunError> {
+        // Absolute, so that paths built from it stay valid whatever joins them later.
+        let parent = std::path::absolute(parent).map_err(|e| RunError::io(parent, e))?;
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
         let mut path = parent.join(format!("{stem}-{stamp}"));
         let mut suffix = 1;
