@@ -99,7 +99,7 @@ fn same_seed_same_results_and_the_loss_decreases() {
     let losses: Vec<f64> = log
         .lines()
         .skip(1)
-        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
         .collect();
     assert_eq!(losses.len(), 4);
     assert!(

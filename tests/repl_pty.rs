@@ -135,7 +135,7 @@ fn a_session_through_a_terminal() {
         "{out}"
     );
     assert!(out.contains("2 of 2 epochs run, final loss"), "{out}");
-    assert!(out.contains("lstm (hidden 8"), "{out}");
+    assert!(out.contains("lstm (") && out.contains("hidden 8"), "{out}");
     let out = repl.enter(":show camels");
     assert!(
         out.contains("2 basins, 3316 days each"),

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::library::{self, CallSpec, FUNCTIONS, LOSSES, TRAIN_PARAMS};
+use super::library::{self, described_calls, CallSpec, FUNCTIONS, TRAIN_PARAMS};
 use super::params::{check_settings, check_settings_in_scope, require_settings, with_defaults};
 use super::plan::*;
 use super::stdlib;
@@ -502,6 +502,9 @@ impl Checker {
                 );
             }
         }
+        if let Some(Completed::Data(data)) = &data {
+            self.needs_validation(&settings, data);
+        }
         let train = match (model, data) {
             (Some(model), Some(data)) if self.errors.len() == before && given.complete => {
                 Some(Box::new(train_spec(&decl, &settings, model, data)))
@@ -524,6 +527,31 @@ impl Checker {
         );
         if let Some(train) = train {
             self.steps.push(Step::Train(train));
+        }
+    }
+
+    /// Early stopping and a plateau schedule watch the validation loss: the data set must
+    /// declare a validation period.
+    fn needs_validation(&mut self, settings: &BTreeMap<String, Spanned<Value>>, data: &DataSpec) {
+        if data.validation.is_some() {
+            return;
+        }
+        let watchers = [
+            settings.get("patience"),
+            settings
+                .get("schedule")
+                .filter(|v| matches!(&v.value, Value::Call(c) if c.name == "plateau")),
+        ];
+        for setting in watchers.into_iter().flatten() {
+            self.errors.push(
+                ScriptError::new(setting.span, "this setting needs a validation period")
+                    .with_label(format!("data set `{}` has no `validation`", data.name))
+                    .with_help(format!(
+                        "it watches the loss on the validation period: set `validation = \
+                         YYYY-MM-DD..YYYY-MM-DD` in `{}`",
+                        data.name
+                    )),
+            );
         }
     }
 
@@ -861,7 +889,7 @@ impl Checker {
                 }));
                 Value::Result(self.steps.len() - 1, ResultKind::MetricTable)
             }
-            name if LOSSES.iter().any(|l| l.name == name) => {
+            name if described_calls().any(|l| l.name == name) => {
                 if let Some(first) = positional.first() {
                     self.errors.push(
                         ScriptError::new(
@@ -882,7 +910,7 @@ impl Checker {
                 })
             }
             name => {
-                let candidates = FUNCTIONS.iter().chain(LOSSES).map(|f| f.name);
+                let candidates = FUNCTIONS.iter().chain(described_calls()).map(|f| f.name);
                 let help = did_you_mean(name, candidates.clone())
                     .unwrap_or_else(|| format!("functions are {}", list(candidates)));
                 self.errors.push(
@@ -985,12 +1013,23 @@ fn period(value: &Spanned<Value>) -> Spanned<DateRange> {
 }
 
 fn model_spec(name: &str, architecture: &str, s: &BTreeMap<String, Spanned<Value>>) -> ModelSpec {
+    let settings = s
+        .iter()
+        .filter_map(|(key, value)| {
+            let resolved = match &value.value {
+                Value::Integer(i) => SettingValue::Integer(*i),
+                Value::Number(x) => SettingValue::Number(*x),
+                Value::Symbol(n) => SettingValue::Name(n.clone()),
+                Value::List(_) => SettingValue::Names(symbols(value)),
+                _ => return None,
+            };
+            Some((key.clone(), resolved))
+        })
+        .collect();
     ModelSpec {
         name: name.to_string(),
         architecture: architecture.to_string(),
-        hidden: integer(&s["hidden"]) as usize,
-        dropout: number(&s["dropout"]),
-        initial_forget_bias: number(&s["initial_forget_bias"]),
+        settings,
     }
 }
 
@@ -1035,6 +1074,7 @@ fn data_spec(
         validation: s.get("validation").map(period),
         test: s.get("test").map(period),
         lookback: integer(&s["lookback"]) as usize,
+        scaling: symbol(&s["scaling"]),
         span,
     }
 }
@@ -1052,7 +1092,21 @@ fn train_spec(
         Value::Call(call) if call.name == "nse_star" => LossSpec::NseStar {
             eps: number(&call.args["eps"]),
         },
+        Value::Call(call) if call.name == "normalized_squared_error" => {
+            LossSpec::NormalizedSquaredError
+        }
         _ => LossSpec::Mse,
+    };
+    let schedule = match &s["schedule"].value {
+        Value::Call(call) if call.name == "step" => ScheduleSpec::Step {
+            every: integer(&call.args["every"]) as usize,
+            factor: number(&call.args["factor"]),
+        },
+        Value::Call(call) if call.name == "plateau" => ScheduleSpec::Plateau {
+            patience: integer(&call.args["patience"]) as usize,
+            factor: number(&call.args["factor"]),
+        },
+        _ => ScheduleSpec::Constant,
     };
     TrainSpec {
         name: decl.name.text.clone(),
@@ -1067,6 +1121,15 @@ fn train_spec(
         samples_per_epoch: s.get("samples_per_epoch").map(|v| integer(v) as usize),
         device: symbol(&s["device"]),
         engine: symbol(&s["engine"]),
+        schedule,
+        patience: s.get("patience").map(|v| integer(v) as usize),
+        mode: if symbol(&s["mode"]) == "local" {
+            TrainingMode::Local
+        } else {
+            TrainingMode::Regional
+        },
+        train_years: s.get("train_years").map(|v| integer(v) as usize),
+        years_seed: integer(&s["years_seed"]) as u64,
         span: decl.span,
     }
 }

@@ -2,6 +2,7 @@
 //! Spans are kept so that errors found while running still point into the script.
 
 use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::value::{Spanned, Value};
@@ -74,24 +75,93 @@ pub struct DataSpec {
     pub test: Option<Spanned<DateRange>>,
     /// Look-back in days.
     pub lookback: usize,
+    /// `zscore` or `minmax`.
+    pub scaling: String,
     /// The declaration.
     #[serde(skip)]
     pub span: Span,
 }
 
-/// A complete model declaration.
+/// A resolved setting of a model declaration (defaults filled in).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum SettingValue {
+    /// A whole number.
+    Integer(i64),
+    /// A real number.
+    Number(f64),
+    /// One name (a choice).
+    Name(String),
+    /// A list of names (e.g. input variables).
+    Names(Vec<String>),
+}
+
+/// A complete model declaration: its architecture and every setting of it, defaults included.
+/// Which settings exist is the architecture's parameter table (`checking/library/`), so the
+/// accessors below only fail on a name that table does not declare.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelSpec {
     /// Declared name.
     pub name: String,
     /// The architecture constructor (e.g. `lstm`).
     pub architecture: String,
-    /// Hidden size.
-    pub hidden: usize,
-    /// Dropout before the head.
-    pub dropout: f64,
-    /// Initial forget-gate bias.
-    pub initial_forget_bias: f64,
+    /// Every setting, by name.
+    #[serde(flatten)]
+    pub settings: BTreeMap<String, SettingValue>,
+}
+
+impl ModelSpec {
+    /// The integer setting `name`.
+    ///
+    /// # Panics
+    /// If the architecture has no such integer setting (a programming error).
+    pub fn integer(&self, name: &str) -> i64 {
+        match self.settings.get(name) {
+            Some(SettingValue::Integer(i)) => *i,
+            other => panic!(
+                "`{}` has no integer setting `{name}` ({other:?})",
+                self.architecture
+            ),
+        }
+    }
+
+    /// The number setting `name` (an integer is accepted).
+    ///
+    /// # Panics
+    /// If the architecture has no such number setting (a programming error).
+    pub fn number(&self, name: &str) -> f64 {
+        match self.settings.get(name) {
+            Some(SettingValue::Number(x)) => *x,
+            Some(SettingValue::Integer(i)) => *i as f64,
+            other => panic!(
+                "`{}` has no number setting `{name}` ({other:?})",
+                self.architecture
+            ),
+        }
+    }
+
+    /// The list-of-names setting `name` (empty when absent).
+    pub fn names(&self, name: &str) -> Vec<String> {
+        match self.settings.get(name) {
+            Some(SettingValue::Names(names)) => names.clone(),
+            Some(SettingValue::Name(n)) => vec![n.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The settings as `name value` pairs for one line of a log (`hidden 64, dropout 0.4`).
+    pub fn summary(&self) -> String {
+        self.settings
+            .iter()
+            .map(|(k, v)| match v {
+                SettingValue::Integer(i) => format!("{k} {i}"),
+                SettingValue::Number(x) => format!("{k} {x}"),
+                SettingValue::Name(n) => format!("{k} {n}"),
+                SettingValue::Names(n) => format!("{k} [{}]", n.join(", ")),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A training loss.
@@ -105,6 +175,8 @@ pub enum LossSpec {
         /// Added to each basin's standard deviation.
         eps: f64,
     },
+    /// Squared errors over the batch's squared deviations from its mean (Li & Zhao, Eq. 13).
+    NormalizedSquaredError,
 }
 
 impl std::fmt::Display for LossSpec {
@@ -112,8 +184,41 @@ impl std::fmt::Display for LossSpec {
         match self {
             LossSpec::Mse => write!(f, "mse"),
             LossSpec::NseStar { eps } => write!(f, "nse_star(eps = {eps})"),
+            LossSpec::NormalizedSquaredError => write!(f, "normalized_squared_error"),
         }
     }
+}
+
+/// A learning-rate schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "name", rename_all = "snake_case")]
+pub enum ScheduleSpec {
+    /// The same rate throughout.
+    Constant,
+    /// Multiply by `factor` after every `every` epochs.
+    Step {
+        /// Epochs between decays.
+        every: usize,
+        /// Multiplier at each decay.
+        factor: f64,
+    },
+    /// Multiply by `factor` after `patience` epochs without a better validation loss.
+    Plateau {
+        /// Epochs without improvement before a decay.
+        patience: usize,
+        /// Multiplier at each decay.
+        factor: f64,
+    },
+}
+
+/// One model for all basins, or one per basin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainingMode {
+    /// One model trained on the samples of every basin.
+    Regional,
+    /// One model per basin, trained on that basin's samples only.
+    Local,
 }
 
 /// A training run.
@@ -143,6 +248,16 @@ pub struct TrainSpec {
     pub device: String,
     /// CPU engine: `fused` or `burn`.
     pub engine: String,
+    /// Learning-rate schedule.
+    pub schedule: ScheduleSpec,
+    /// Early stopping: epochs without a better validation loss before training stops.
+    pub patience: Option<usize>,
+    /// Regional or local training.
+    pub mode: TrainingMode,
+    /// Train on this many whole years of the training period.
+    pub train_years: Option<usize>,
+    /// Seed of the draw of `train_years`.
+    pub years_seed: u64,
     /// The declaration.
     #[serde(skip)]
     pub span: Span,

@@ -32,7 +32,7 @@ pub mod windows;
 use std::path::PathBuf;
 
 pub use error::DataError;
-pub use normalization::{FeatureStats, Normalization};
+pub use normalization::{FeatureStats, Normalization, Scaling, ScalingSettings};
 pub use period::DateRange;
 pub use record::BasinRecord;
 pub use windows::{Batch, Sample, SampleReport};

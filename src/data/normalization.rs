@@ -1,13 +1,15 @@
-//! Z-score normalisation by training-period statistics.
+//! Normalisation by training-period statistics: z-score (the default) or min-max to `[0, 1]`
+//! (Yokoo et al.), with chosen inputs (the mass inputs of a mass-conserving model) and, for
+//! models that predict fluxes directly, the targets left in physical units.
 //!
-//! Means and standard deviations are computed over the days of the training period of the
-//! training basins only (missing target values ignored), so that nothing about validation or
-//! test data leaks into the model. Static attributes are standardised over the training basins.
+//! Statistics are computed over the days of the training period of the training basins only
+//! (missing target values ignored), so that nothing about validation or test data leaks into
+//! the model. Static attributes are scaled over the training basins.
 //!
 //! Standard deviations are *population* standard deviations (divisor `n`, like xarray's
 //! `std()` and numpy's `nanstd()` used by neuralhydrology). A constant feature (all values equal,
-//! e.g. any static attribute when training on one basin) gets a standard deviation of 1.0
-//! instead of 0, so that it normalises to 0 instead of `NaN` or infinity.
+//! e.g. any static attribute when training on one basin) gets a scale of 1.0 instead of 0, so
+//! that it normalises to a finite value instead of `NaN` or infinity.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,42 +18,84 @@ use super::period::DateRange;
 use super::record::BasinRecord;
 use super::windows::Sample;
 
-/// Mean and standard deviation of each of a list of features.
+/// How a feature is scaled: `normalised = (value - offset) / scale`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Scaling {
+    /// Offset the mean, scale the (population) standard deviation.
+    #[default]
+    ZScore,
+    /// Offset the minimum, scale the range: training values fall in `[0, 1]`.
+    MinMax,
+    /// Left in physical units (offset 0, scale 1).
+    None,
+}
+
+impl std::str::FromStr for Scaling {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "zscore" => Ok(Scaling::ZScore),
+            "minmax" => Ok(Scaling::MinMax),
+            "none" => Ok(Scaling::None),
+            other => Err(format!("unknown scaling `{other}`")),
+        }
+    }
+}
+
+/// Offset and scale of each of a list of features.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureStats {
     /// Feature names.
     pub names: Vec<String>,
-    /// Mean of each feature, in physical units.
-    pub mean: Vec<f64>,
-    /// Standard deviation of each feature (never 0: 1.0 for a constant feature).
-    pub std: Vec<f64>,
+    /// How each feature is scaled.
+    pub scaling: Vec<Scaling>,
+    /// Subtracted from each feature (its mean or minimum, or 0), in physical units.
+    pub offset: Vec<f64>,
+    /// Divides each feature after the offset (its standard deviation or range, or 1; never 0).
+    pub scale: Vec<f64>,
 }
 
 impl FeatureStats {
-    /// Statistics of features `names`, where `values(k)` yields every training value of
-    /// feature `k`; `NaN` values are ignored. Errors if a feature has no value.
+    /// Statistics of features `names`, scaled as `scaling(k)` says, where `values(k)` yields
+    /// every training value of feature `k`; `NaN` values are ignored. Errors if a feature has
+    /// no value.
     fn fit<I>(
         names: &[String],
         period: DateRange,
         values: impl Fn(usize) -> I,
+        scaling: impl Fn(usize) -> Scaling,
     ) -> Result<Self, DataError>
     where
         I: Iterator<Item = f64> + Clone,
     {
         let mut stats = FeatureStats {
             names: names.to_vec(),
-            mean: Vec::with_capacity(names.len()),
-            std: Vec::with_capacity(names.len()),
+            scaling: Vec::with_capacity(names.len()),
+            offset: Vec::with_capacity(names.len()),
+            scale: Vec::with_capacity(names.len()),
         };
         for (k, name) in names.iter().enumerate() {
             let summary = summarize(values(k)).ok_or_else(|| DataError::NoTrainingData {
                 feature: name.clone(),
                 period,
             })?;
-            stats.mean.push(summary.mean);
+            let method = scaling(k);
+            let (offset, scale) = match method {
+                Scaling::ZScore => (summary.mean, summary.std),
+                Scaling::MinMax => (summary.min, summary.max - summary.min),
+                Scaling::None => (0.0, 1.0),
+            };
+            stats.scaling.push(method);
+            stats.offset.push(offset);
             stats
-                .std
-                .push(if summary.constant { 1.0 } else { summary.std });
+                .scale
+                .push(if summary.constant && method != Scaling::None {
+                    1.0
+                } else {
+                    scale
+                });
         }
         Ok(stats)
     }
@@ -66,21 +110,23 @@ impl FeatureStats {
         self.names.is_empty()
     }
 
-    /// `value` of feature `k` normalised: `(value - mean) / std`.
+    /// `value` of feature `k` normalised: `(value - offset) / scale`.
     pub fn normalize(&self, k: usize, value: f64) -> f64 {
-        (value - self.mean[k]) / self.std[k]
+        (value - self.offset[k]) / self.scale[k]
     }
 
-    /// A normalised value of feature `k` back in physical units: `value * std + mean`.
+    /// A normalised value of feature `k` back in physical units: `value * scale + offset`.
     pub fn denormalize(&self, k: usize, value: f64) -> f64 {
-        value * self.std[k] + self.mean[k]
+        value * self.scale[k] + self.offset[k]
     }
 }
 
-/// Mean and population standard deviation of a series.
+/// Mean, population standard deviation and range of a series.
 struct Summary {
     mean: f64,
     std: f64,
+    min: f64,
+    max: f64,
     /// Whether all values are equal (then `std` is exactly 0).
     constant: bool,
 }
@@ -102,6 +148,8 @@ fn summarize(values: impl Iterator<Item = f64> + Clone) -> Option<Summary> {
         return Some(Summary {
             mean: min,
             std: 0.0,
+            min,
+            max,
             constant: true,
         });
     }
@@ -113,8 +161,21 @@ fn summarize(values: impl Iterator<Item = f64> + Clone) -> Option<Summary> {
     Some(Summary {
         mean,
         std: (squares / n as f64).sqrt(),
+        min,
+        max,
         constant: false,
     })
+}
+
+/// How [`Normalization::fit`] scales a data set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScalingSettings {
+    /// Scaling of every feature not named below.
+    pub method: Scaling,
+    /// Dynamic inputs left in physical units.
+    pub unscaled_inputs: Vec<String>,
+    /// Whether the targets stay in physical units.
+    pub unscaled_targets: bool,
 }
 
 /// The normalisation of a data set: statistics of dynamic inputs, static attributes and targets.
@@ -130,34 +191,66 @@ pub struct Normalization {
 
 impl Normalization {
     /// Fits the statistics on the training basins' `records` (all with the same inputs and
-    /// targets, those of the first record) over the days of `train`, and on their static
-    /// attributes `statics` (`[basin][attribute]`, named `static_names`).
+    /// targets, those of the first record) over the days of the periods `train` (the training
+    /// period, or the years of it that are trained on), and on their static
+    /// attributes `statics` (`[basin][attribute]`, named `static_names`), scaled as `settings`
+    /// says.
     ///
     /// Errors ([`DataError::NoTrainingData`]) if a feature has no value at all in the training
     /// data (e.g. a target missing throughout the period).
     pub fn fit(
         records: &[BasinRecord],
-        train: DateRange,
+        train: &[DateRange],
         statics: &[Vec<f64>],
         static_names: &[String],
+        settings: &ScalingSettings,
     ) -> Result<Self, DataError> {
         let (input_names, target_names) = match records.first() {
             Some(r) => (r.input_names.as_slice(), r.target_names.as_slice()),
             None => (&[][..], &[][..]),
         };
-        let inputs = FeatureStats::fit(input_names, train, |k| {
-            records
-                .iter()
-                .flat_map(move |r| train_values(&r.inputs[k], r, train))
-        })?;
-        let targets = FeatureStats::fit(target_names, train, |k| {
-            records
-                .iter()
-                .flat_map(move |r| train_values(&r.targets[k], r, train))
-        })?;
-        let statics = FeatureStats::fit(static_names, train, |k| {
-            statics.iter().filter_map(move |row| row.get(k).copied())
-        })?;
+        let method = settings.method;
+        let whole = DateRange {
+            start: train.iter().map(|p| p.start).min().unwrap_or_default(),
+            end: train.iter().map(|p| p.end).max().unwrap_or_default(),
+        };
+        let inputs = FeatureStats::fit(
+            input_names,
+            whole,
+            |k| {
+                records
+                    .iter()
+                    .flat_map(move |r| train_values(&r.inputs[k], r, train))
+            },
+            |k| {
+                if settings.unscaled_inputs.contains(&input_names[k]) {
+                    Scaling::None
+                } else {
+                    method
+                }
+            },
+        )?;
+        let target_method = if settings.unscaled_targets {
+            Scaling::None
+        } else {
+            method
+        };
+        let targets = FeatureStats::fit(
+            target_names,
+            whole,
+            |k| {
+                records
+                    .iter()
+                    .flat_map(move |r| train_values(&r.targets[k], r, train))
+            },
+            |_| target_method,
+        )?;
+        let statics = FeatureStats::fit(
+            static_names,
+            whole,
+            |k| statics.iter().filter_map(move |row| row.get(k).copied()),
+            |_| method,
+        )?;
         Ok(Normalization {
             inputs,
             statics,
@@ -179,15 +272,20 @@ impl Normalization {
     }
 }
 
-/// The values of `series` (a series of `record`) on the days that fall in `train`.
+/// The values of `series` (a series of `record`) on the days that fall in one of `train`.
 fn train_values<'a>(
     series: &'a [f32],
-    record: &BasinRecord,
-    train: DateRange,
+    record: &'a BasinRecord,
+    train: &'a [DateRange],
 ) -> impl Iterator<Item = f64> + Clone + 'a {
-    let start = record.dates.partition_point(|d| *d < train.start);
-    let end = record.dates.partition_point(|d| *d <= train.end).max(start);
-    series[start..end].iter().map(|&v| f64::from(v))
+    train.iter().flat_map(move |period| {
+        let start = record.dates.partition_point(|d| *d < period.start);
+        let end = record
+            .dates
+            .partition_point(|d| *d <= period.end)
+            .max(start);
+        series[start..end].iter().map(|&v| f64::from(v))
+    })
 }
 
 /// Standard deviation (population) of target `target` of each basin over its training
@@ -254,14 +352,21 @@ mod tests {
         let statics = vec![vec![10.0, 2.5], vec![30.0, 2.5]];
         let names = vec!["area".to_string(), "constant".to_string()];
         let train = DateRange::new(d(2000, 1, 2), d(2000, 1, 4));
-        let n = Normalization::fit(&[a, b], train, &statics, &names).unwrap();
-        assert_eq!(n.inputs.mean, vec![7.0]);
-        assert!((n.inputs.std[0] - (70.0_f64 / 6.0).sqrt()).abs() < 1e-12);
-        assert!((n.inputs.std[0] - 3.415_650_2).abs() < 1e-6);
-        assert_eq!(n.targets.mean, vec![4.0]);
-        assert!((n.targets.std[0] - 5.0_f64.sqrt()).abs() < 1e-12);
-        assert_eq!(n.statics.mean, vec![20.0, 2.5]);
-        assert_eq!(n.statics.std, vec![10.0, 1.0], "a constant gets std 1.0");
+        let n = Normalization::fit(
+            &[a, b],
+            &[train],
+            &statics,
+            &names,
+            &ScalingSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(n.inputs.offset, vec![7.0]);
+        assert!((n.inputs.scale[0] - (70.0_f64 / 6.0).sqrt()).abs() < 1e-12);
+        assert!((n.inputs.scale[0] - 3.415_650_2).abs() < 1e-6);
+        assert_eq!(n.targets.offset, vec![4.0]);
+        assert!((n.targets.scale[0] - 5.0_f64.sqrt()).abs() < 1e-12);
+        assert_eq!(n.statics.offset, vec![20.0, 2.5]);
+        assert_eq!(n.statics.scale, vec![10.0, 1.0], "a constant gets std 1.0");
         assert_eq!(
             n.normalize_statics(&statics),
             vec![vec![-1.0, 0.0], vec![1.0, 0.0]]
@@ -275,10 +380,17 @@ mod tests {
         // the guard recognises the constant series and gives mean 0.1 (as f32 -> f64), std 1.
         let r = record("a", [0.1; 5], [0.1; 5]);
         let train = DateRange::new(d(2000, 1, 1), d(2000, 1, 5));
-        let n = Normalization::fit(&[r], train, &[vec![7.0]], &["x".to_string()]).unwrap();
-        assert_eq!(n.inputs.std, vec![1.0]);
-        assert_eq!(n.inputs.mean, vec![f64::from(0.1_f32)]);
-        assert_eq!(n.statics.std, vec![1.0]);
+        let n = Normalization::fit(
+            &[r],
+            &[train],
+            &[vec![7.0]],
+            &["x".to_string()],
+            &ScalingSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(n.inputs.scale, vec![1.0]);
+        assert_eq!(n.inputs.offset, vec![f64::from(0.1_f32)]);
+        assert_eq!(n.statics.scale, vec![1.0]);
         assert_eq!(n.normalize_statics(&[vec![7.0]]), vec![vec![0.0]]);
     }
 
@@ -286,7 +398,8 @@ mod tests {
     fn a_target_without_training_values_is_an_error() {
         let r = record("a", [1.0; 5], [f32::NAN; 5]);
         let train = DateRange::new(d(2000, 1, 1), d(2000, 1, 5));
-        let err = Normalization::fit(&[r], train, &[], &[]).unwrap_err();
+        let err =
+            Normalization::fit(&[r], &[train], &[], &[], &ScalingSettings::default()).unwrap_err();
         assert!(
             err.to_string()
                 .contains("no training data for `streamflow`"),
@@ -305,5 +418,42 @@ mod tests {
             vec![Sample { basin: 1, end: 2 }],
         ];
         assert_eq!(basin_target_std(&[a, b], &samples, 0), vec![1.0, 0.0]);
+    }
+
+    #[test]
+    fn min_max_maps_training_values_to_the_unit_interval_and_exempt_inputs_stay_raw() {
+        // Inputs in the training days 2..4: 2, 4, 6 and 8, 10, 12 -> min 2, range 10.
+        // Targets 1, 3, 5, 7 (NaN skipped), left unscaled.
+        let a = record(
+            "a",
+            [100.0, 2.0, 4.0, 6.0, -100.0],
+            [0.0, 1.0, f32::NAN, 3.0, 0.0],
+        );
+        let b = record(
+            "b",
+            [100.0, 8.0, 10.0, 12.0, -100.0],
+            [0.0, 5.0, 7.0, f32::NAN, 0.0],
+        );
+        let train = DateRange::new(d(2000, 1, 2), d(2000, 1, 4));
+        let settings = ScalingSettings {
+            method: Scaling::MinMax,
+            unscaled_inputs: Vec::new(),
+            unscaled_targets: true,
+        };
+        let n = Normalization::fit(&[a.clone(), b.clone()], &[train], &[], &[], &settings).unwrap();
+        assert_eq!((n.inputs.offset[0], n.inputs.scale[0]), (2.0, 10.0));
+        assert_eq!(n.inputs.normalize(0, 2.0), 0.0);
+        assert_eq!(n.inputs.normalize(0, 12.0), 1.0);
+        assert_eq!(n.inputs.normalize(0, 7.0), 0.5);
+        assert_eq!(n.targets.scaling, vec![Scaling::None]);
+        assert_eq!(n.targets.normalize(0, 6.5), 6.5);
+        let exempt = ScalingSettings {
+            unscaled_inputs: vec!["prcp".into()],
+            ..ScalingSettings::default()
+        };
+        let n = Normalization::fit(&[a, b], &[train], &[], &[], &exempt).unwrap();
+        assert_eq!((n.inputs.offset[0], n.inputs.scale[0]), (0.0, 1.0));
+        assert_eq!(n.targets.scaling, vec![Scaling::ZScore]);
+        assert_eq!(n.targets.offset, vec![4.0]);
     }
 }

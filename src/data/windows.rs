@@ -190,9 +190,9 @@ pub fn assemble(
     let features = n_inputs + n_statics;
     let scale = |stats: &FeatureStats| -> Vec<(f64, f64)> {
         stats
-            .mean
+            .offset
             .iter()
-            .zip(&stats.std)
+            .zip(&stats.scale)
             .map(|(&m, &s)| (m, 1.0 / s))
             .collect()
     };
@@ -242,6 +242,7 @@ pub fn assemble(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::normalization::Scaling;
     use chrono::NaiveDate;
 
     fn d(day: u32) -> NaiveDate {
@@ -336,10 +337,11 @@ mod tests {
 
     #[test]
     fn assemble_lays_out_inputs_then_statics_per_step() {
-        let stats = |names: &[&str], mean: Vec<f64>, std: Vec<f64>| FeatureStats {
+        let stats = |names: &[&str], offset: Vec<f64>, scale: Vec<f64>| FeatureStats {
             names: names.iter().map(|n| n.to_string()).collect(),
-            mean,
-            std,
+            scaling: vec![Scaling::ZScore; names.len()],
+            offset,
+            scale,
         };
         let normalization = Normalization {
             inputs: stats(&["prcp", "tmax"], vec![2.0, 30.0], vec![2.0, 10.0]),
@@ -383,18 +385,21 @@ mod tests {
         let mut normalization = Normalization {
             inputs: FeatureStats {
                 names: vec!["prcp".into(), "tmax".into()],
-                mean: vec![0.0; 2],
-                std: vec![1.0; 2],
+                scaling: vec![Scaling::ZScore; 2],
+                offset: vec![0.0; 2],
+                scale: vec![1.0; 2],
             },
             statics: FeatureStats {
                 names: vec![],
-                mean: vec![],
-                std: vec![],
+                scaling: vec![],
+                offset: vec![],
+                scale: vec![],
             },
             targets: FeatureStats {
                 names: vec!["streamflow".into()],
-                mean: vec![0.0],
-                std: vec![1.0],
+                scaling: vec![Scaling::ZScore],
+                offset: vec![0.0],
+                scale: vec![1.0],
             },
         };
         let batch = assemble(
@@ -408,7 +413,7 @@ mod tests {
         assert_eq!(batch.features, 2);
         assert_eq!(batch.x, vec![0.0, 10.0, 1.0, 20.0]);
         assert_eq!(batch.y, vec![1.0]);
-        normalization.inputs.std = vec![2.0, 10.0];
+        normalization.inputs.scale = vec![2.0, 10.0];
         let batch = assemble(
             &[record()],
             &normalization,

@@ -35,43 +35,43 @@ pub struct BasinSeries {
     pub simulated: Vec<f64>,
 }
 
-/// Predicts every basin of `data` over `period` with `run`.
+/// Predicts every basin of `data` over `period` with `run` (each basin with its own model in a
+/// local run).
 pub fn predict(run: &mut TrainedRun, data: &LoadedData, period: DateRange) -> Vec<BasinSeries> {
     let lookback = run.spec.data.lookback;
     let per_basin = all_samples(&data.records, period, lookback);
-    let targets = &run.normalization.targets;
-    per_basin
-        .iter()
-        .zip(&data.records)
-        .map(|(samples, record)| {
-            let mut simulated = Vec::with_capacity(samples.len());
-            for chunk in samples.chunks(PREDICTION_BATCH) {
-                let batch = assemble(
-                    &data.records,
-                    &run.normalization,
-                    &run.statics,
-                    chunk,
-                    lookback,
-                    &run.basin_std,
-                );
-                let output = run.engine.predict(&batch);
-                simulated.extend(
-                    output
-                        .iter()
-                        .map(|&v| targets.denormalize(0, f64::from(v)).max(0.0)),
-                );
-            }
-            BasinSeries {
-                basin: record.basin.clone(),
-                dates: samples.iter().map(|s| record.dates[s.end]).collect(),
-                observed: samples
+    let mut series = Vec::with_capacity(per_basin.len());
+    for (basin, (samples, record)) in per_basin.iter().zip(&data.records).enumerate() {
+        let mut simulated = Vec::with_capacity(samples.len());
+        for chunk in samples.chunks(PREDICTION_BATCH) {
+            let batch = assemble(
+                &data.records,
+                &run.normalization,
+                &run.statics,
+                chunk,
+                lookback,
+                &run.basin_std,
+            );
+            let output = run.engine_for(basin).predict(&batch);
+            let targets = &run.normalization.targets;
+            simulated.extend(
+                output
                     .iter()
-                    .map(|s| f64::from(record.targets[0][s.end]))
-                    .collect(),
-                simulated,
-            }
-        })
-        .collect()
+                    .step_by(targets.len().max(1))
+                    .map(|&v| targets.denormalize(0, f64::from(v)).max(0.0)),
+            );
+        }
+        series.push(BasinSeries {
+            basin: record.basin.clone(),
+            dates: samples.iter().map(|s| record.dates[s.end]).collect(),
+            observed: samples
+                .iter()
+                .map(|s| f64::from(record.targets[0][s.end]))
+                .collect(),
+            simulated,
+        });
+    }
+    series
 }
 
 /// Runs `evaluate(...)`: predictions, metric table, and files under `<run>/<period>/`.

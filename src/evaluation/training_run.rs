@@ -5,22 +5,26 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
 use super::dataset::LoadedData;
 use super::error::RunError;
 use super::run_dir::RunDirectory;
-use crate::checking::plan::TrainSpec;
+use crate::checking::plan::{ModelSpec, TrainSpec, TrainingMode};
 use crate::data::normalization::basin_target_std;
-use crate::data::windows::{assemble, usable_samples};
-use crate::data::Normalization;
+use crate::data::windows::{assemble, usable_samples, Batch, SampleReport};
+use crate::data::{DateRange, Normalization, Sample, Scaling, ScalingSettings};
 use crate::models::ealstm::EaLstm;
 use crate::models::lstm::Lstm;
-use crate::models::weights::{EaLstmShape, EaLstmWeights, LstmShape, ModelWeights};
+use crate::models::weights::{EaLstmWeights, ModelWeights};
 use crate::syntax::ScriptError;
+use crate::training::architectures::{architecture, EngineRequest};
 use crate::training::device::{CpuBackend, DeviceKind};
-use crate::training::engine::{AdamSettings, Engine};
-use crate::training::fused::{init_ealstm_weights, init_weights, FusedEaLstm, FusedLstm};
+use crate::training::engine::{AdamSettings, Engine, Loss};
 use crate::training::losses;
-use crate::training::trainer::{self, LoopSettings, TrainingLog};
+use crate::training::trainer::{self, LoopSettings, TrainingLog, Validation};
 
 /// A trained model with everything needed to run it on new windows of its data set.
 pub struct TrainedRun {
@@ -32,12 +36,23 @@ pub struct TrainedRun {
     pub statics: Vec<Vec<f32>>,
     /// Per-basin discharge standard deviation over the training samples (mm/day).
     pub basin_std: Vec<f32>,
-    /// The engine holding the trained weights.
-    pub engine: Box<dyn Engine>,
-    /// The loop's log.
+    /// The engines holding the trained weights: one for a regional run, one per basin (in the
+    /// order of the data set's basins) for a local run.
+    pub engines: Vec<Box<dyn Engine>>,
+    /// The loop's log (for a local run, the epochs of every basin's loop in turn).
     pub log: TrainingLog,
     /// The run's folder inside the run directory.
     pub dir: PathBuf,
+}
+
+impl TrainedRun {
+    /// The engine that predicts basin `basin` (a position in the data set's basins).
+    pub fn engine_for(&mut self, basin: usize) -> &mut dyn Engine {
+        match self.spec.mode {
+            TrainingMode::Regional => self.engines[0].as_mut(),
+            TrainingMode::Local => self.engines[basin].as_mut(),
+        }
+    }
 }
 
 /// Trains the run `spec` on `data`, writing its files under `<run dir>/<name>/`.
@@ -49,7 +64,16 @@ pub fn train(
     let dir = run_dir.subdir(&spec.name)?;
     let lookback = spec.data.lookback;
     let train_period = spec.data.train.value;
-    let (samples, report) = usable_samples(&data.records, train_period, lookback);
+    let periods = training_years(spec);
+    if let Some(n) = spec.train_years {
+        let years: Vec<String> = periods.iter().map(ToString::to_string).collect();
+        run_dir.say(&format!(
+            "{}: training on {n} of the years of {train_period}: {}",
+            spec.name,
+            years.join(", ")
+        ));
+    }
+    let (samples, report) = usable_samples_in(&data.records, &periods, lookback);
     run_dir.say(&format!("{}: {report}", spec.name));
     let mut counts = String::from("basin,usable_samples,missing_target,no_window\n");
     for b in &report.basins {
@@ -60,23 +84,38 @@ pub fn train(
         );
     }
     run_dir.write(dir.join("training_samples.csv"), &counts)?;
-    let all: Vec<_> = samples.iter().flatten().copied().collect();
-    if all.is_empty() {
-        return Err(ScriptError::new(
+    let no_samples = |what: String| -> RunError {
+        ScriptError::new(
             spec.data.train.span,
             "no usable training sample in this period",
         )
         .with_label(format!(
-            "no day with observed streamflow and a complete {lookback}-day look-back"
+            "no day {what}with observed streamflow and a complete {lookback}-day look-back"
         ))
         .with_help("choose a training period where the basins have streamflow observations")
-        .into());
+        .into()
+    };
+    if samples.iter().all(Vec::is_empty) {
+        return Err(no_samples(String::new()));
     }
+    if spec.mode == TrainingMode::Local {
+        if let Some(basin) = report.basins.iter().find(|b| b.usable == 0) {
+            return Err(no_samples(format!("of basin {} ", basin.basin)));
+        }
+    }
+    let architecture = architecture(&spec.model.architecture);
+    let needs = architecture.input_needs(&spec.model);
+    let scaling = ScalingSettings {
+        method: Scaling::from_str(&spec.data.scaling).unwrap_or_default(),
+        unscaled_inputs: needs.unscaled_inputs,
+        unscaled_targets: needs.unscaled_targets,
+    };
     let normalization = Normalization::fit(
         &data.records,
-        train_period,
+        &periods,
         &data.statics,
         &data.static_names,
+        &scaling,
     )
     .map_err(|e| {
         ScriptError::new(spec.data.train.span, e.to_string())
@@ -85,54 +124,43 @@ pub fn train(
     run_dir.write(dir.join("normalization.json"), &to_json(&normalization))?;
     let basin_std = basin_target_std(&data.records, &samples, 0);
     let statics = normalization.normalize_statics(&data.statics);
+    let validation_samples = spec
+        .data
+        .validation
+        .as_ref()
+        .map(|p| usable_samples(&data.records, p.value, lookback).0);
 
-    let features = normalization.inputs.len() + normalization.statics.len();
-    let weights = initial_weights(
-        spec,
-        normalization.inputs.len(),
-        normalization.statics.len(),
-    );
-    let adam = AdamSettings {
-        learning_rate: spec.learning_rate as f32,
-        beta1: 0.9,
-        beta2: 0.999,
-        epsilon: 1e-8,
-        clip_grad_norm: spec.clip_grad_norm.map(|c| c as f32),
-    };
     let device = DeviceKind::from_str(&spec.device).map_err(|e| RunError::Other {
         message: e.to_string(),
         help: "the devices are `cpu` and `cuda`".into(),
     })?;
-    let parameters = weights.parameter_count();
-    let dropout = spec.model.dropout;
-    let mut engine: Box<dyn Engine> = match (device, weights) {
-        (DeviceKind::Cpu, ModelWeights::Lstm(weights)) if spec.engine == "fused" => {
-            Box::new(FusedLstm::new(weights, adam, dropout as f32, spec.seed))
-        }
-        (DeviceKind::Cpu, ModelWeights::EaLstm(weights)) if spec.engine == "fused" => {
-            Box::new(FusedEaLstm::new(weights, adam, dropout as f32, spec.seed))
-        }
-        (_, weights) => device
-            .burn_engine(weights, adam, dropout, spec.seed)
-            .map_err(|e| RunError::Other {
-                message: e.to_string(),
+    let input_names = &normalization.inputs.names;
+    let request = EngineRequest {
+        model: &spec.model,
+        inputs: input_names,
+        statics: normalization.statics.len(),
+        outputs: normalization.targets.len(),
+        seed: spec.seed,
+        adam: AdamSettings {
+            learning_rate: spec.learning_rate as f32,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            clip_grad_norm: spec.clip_grad_norm.map(|c| c as f32),
+        },
+        device,
+        cpu_engine: &spec.engine,
+        weights: None,
+    };
+    let new_engine = |request: &EngineRequest| {
+        architecture
+            .engine(request)
+            .map_err(|message| RunError::Other {
+                message,
                 help: "rebuild with `cargo build --release --features cuda`, or set `device = cpu`"
                     .into(),
-            })?,
+            })
     };
-    run_dir.say(&format!(
-        "{}: {} on {} ({} inputs, hidden {}, {} parameters), {} epochs of batch {}, loss {}, device {device} ({} engine)",
-        spec.name,
-        spec.model.architecture,
-        spec.data.name,
-        features,
-        spec.model.hidden,
-        parameters,
-        spec.epochs,
-        spec.batch,
-        spec.loss,
-        if device == DeviceKind::Cpu { spec.engine.as_str() } else { "burn" },
-    ));
     let loss = losses::from_spec(spec.loss);
     let settings = LoopSettings {
         epochs: spec.epochs,
@@ -140,8 +168,10 @@ pub fn train(
         seed: spec.seed,
         learning_rate: spec.learning_rate as f32,
         samples_per_epoch: spec.samples_per_epoch,
+        schedule: spec.schedule,
+        patience: spec.patience,
     };
-    let make_batch = |chunk: &[crate::data::Sample]| {
+    let make_batch = |chunk: &[Sample]| {
         assemble(
             &data.records,
             &normalization,
@@ -151,74 +181,197 @@ pub fn train(
             &basin_std,
         )
     };
+    // One group of samples per model: all basins together, or each basin alone.
+    let groups: Vec<(String, Vec<Sample>, Option<Vec<Sample>>)> = match spec.mode {
+        TrainingMode::Regional => vec![(
+            spec.name.clone(),
+            samples.iter().flatten().copied().collect(),
+            validation_samples
+                .as_ref()
+                .map(|v| v.iter().flatten().copied().collect()),
+        )],
+        TrainingMode::Local => samples
+            .iter()
+            .enumerate()
+            .map(|(b, basin_samples)| {
+                (
+                    format!("{} [{}]", spec.name, data.basins[b]),
+                    basin_samples.clone(),
+                    validation_samples.as_ref().map(|v| v[b].clone()),
+                )
+            })
+            .collect(),
+    };
+    let mut engines = Vec::with_capacity(groups.len());
+    let mut log = TrainingLog::default();
     let mut lines = Vec::new();
-    let log = trainer::train(
-        engine.as_mut(),
-        loss.as_ref(),
-        &all,
-        settings,
-        &make_batch,
-        &spec.name,
-        &mut |line| {
-            eprintln!("{line}");
-            lines.push(line.to_string());
-        },
-    );
+    for (label, group, validation) in &groups {
+        let mut engine = new_engine(&request)?;
+        if engines.is_empty() {
+            run_dir.say(&format!(
+                "{}: {} on {} ({} inputs, {}, {} parameters{}), {} epochs of batch {}, loss {}, device {device} ({} engine)",
+                spec.name,
+                spec.model.architecture,
+                spec.data.name,
+                request.inputs.len() + request.statics,
+                spec.model.summary(),
+                engine.model_weights().parameter_count(),
+                if spec.mode == TrainingMode::Local { " per basin" } else { "" },
+                spec.epochs,
+                spec.batch,
+                spec.loss,
+                architecture.engine_name(&request),
+            ));
+        }
+        let loss_ref: &dyn Loss = loss.as_ref();
+        let validate = validation
+            .as_ref()
+            .map(|v| move |engine: &mut dyn Engine| mean_loss(engine, loss_ref, v, &make_batch));
+        let basin_log = trainer::train(
+            engine.as_mut(),
+            loss.as_ref(),
+            group,
+            settings,
+            &make_batch,
+            validate.as_ref().map(|f| f as Validation),
+            label,
+            &mut |line| {
+                eprintln!("{line}");
+                lines.push(line.to_string());
+            },
+        );
+        if let Some(best) = &basin_log.best_weights {
+            let restored = EngineRequest {
+                weights: Some(best.clone()),
+                ..request.clone()
+            };
+            engine = new_engine(&restored)?;
+        }
+        log.absorb(basin_log);
+        engines.push(engine);
+        if log.interrupted {
+            break;
+        }
+    }
     for line in &lines {
         run_dir.note(line);
     }
-    let mut csv = String::from("epoch,mean_loss,batches,seconds\n");
-    for e in &log.epochs {
+    if engines.len() < groups.len() {
+        // Interrupted during a local run: the remaining basins keep untrained weights, said
+        // in the log; predictions of them are still produced so the run can be inspected.
+        for _ in engines.len()..groups.len() {
+            engines.push(new_engine(&request)?);
+        }
+    }
+    let mut csv =
+        String::from("model,epoch,mean_loss,validation_loss,learning_rate,batches,seconds\n");
+    for (model, e) in &log.labelled_epochs {
+        let validation = e.validation_loss.map(|v| v.to_string()).unwrap_or_default();
         let _ = writeln!(
             csv,
-            "{},{},{},{:.3}",
-            e.epoch, e.mean_loss, e.batches, e.seconds
+            "{model},{},{},{validation},{},{},{:.3}",
+            e.epoch, e.mean_loss, e.learning_rate, e.batches, e.seconds
         );
     }
     run_dir.write(dir.join("training_log.csv"), &csv)?;
-    let weights = engine.model_weights();
-    save_weights(&weights, spec, &dir)?;
-    if let ModelWeights::EaLstm(weights) = &weights {
-        let basins = data.basins.iter().map(String::as_str);
-        run_dir.write(
-            dir.join("input_gates.csv"),
-            &input_gates_csv(weights, basins, &statics),
-        )?;
+    for (k, engine) in engines.iter().enumerate() {
+        let weights = engine.model_weights();
+        let file = match spec.mode {
+            TrainingMode::Regional => "weights".to_string(),
+            TrainingMode::Local => format!("weights_{}", data.basins[k]),
+        };
+        save_weights(&weights, &spec.model, &dir, &file)?;
+        if let (ModelWeights::EaLstm(weights), TrainingMode::Regional) = (&weights, spec.mode) {
+            let basins = data.basins.iter().map(String::as_str);
+            run_dir.write(
+                dir.join("input_gates.csv"),
+                &input_gates_csv(weights, basins, &statics),
+            )?;
+        }
     }
     Ok(TrainedRun {
         spec: spec.clone(),
         normalization,
         statics,
         basin_std,
-        engine,
+        engines,
         log,
         dir,
     })
 }
 
-/// Initial weights of the run's model (`lstm` or `ealstm`) for `dynamic` dynamic inputs and
-/// `statics` static attributes per step, drawn from the run's seed.
-fn initial_weights(spec: &TrainSpec, dynamic: usize, statics: usize) -> ModelWeights {
-    let (seed, hidden) = (spec.seed, spec.model.hidden);
-    let forget_bias = spec.model.initial_forget_bias as f32;
-    match spec.model.architecture.as_str() {
-        "ealstm" => {
-            let shape = EaLstmShape {
-                dynamic,
-                statics,
-                hidden,
-                outputs: 1,
-            };
-            init_ealstm_weights(shape, seed, forget_bias).into()
+/// The periods trained on: the whole training period, or `train_years` whole years of it
+/// (consecutive 365/366-day years counted from its start) drawn with `years_seed`, in date
+/// order. A trailing part-year is never drawn.
+pub fn training_years(spec: &TrainSpec) -> Vec<DateRange> {
+    let period = spec.data.train.value;
+    let Some(wanted) = spec.train_years else {
+        return vec![period];
+    };
+    let mut years = Vec::new();
+    let mut start = period.start;
+    while let Some(next) = start.checked_add_months(chrono::Months::new(12)) {
+        let end = next.pred_opt().expect("a date after the start");
+        if end > period.end {
+            break;
         }
-        _ => {
-            let shape = LstmShape {
-                inputs: dynamic + statics,
-                hidden,
-                outputs: 1,
-            };
-            init_weights(shape, seed, forget_bias).into()
-        }
+        years.push(DateRange::new(start, end));
+        start = next;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.years_seed);
+    years.shuffle(&mut rng);
+    years.truncate(wanted);
+    years.sort_by_key(|y| y.start);
+    years
+}
+
+/// The usable samples of each record over several periods, with one report for all of them.
+fn usable_samples_in(
+    records: &[crate::data::BasinRecord],
+    periods: &[DateRange],
+    lookback: usize,
+) -> (Vec<Vec<Sample>>, SampleReport) {
+    let mut merged: Option<(Vec<Vec<Sample>>, SampleReport)> = None;
+    for period in periods {
+        let (samples, report) = usable_samples(records, *period, lookback);
+        merged = Some(match merged {
+            None => (samples, report),
+            Some((mut all, mut total)) => {
+                for (into, more) in all.iter_mut().zip(samples) {
+                    into.extend(more);
+                }
+                for (into, more) in total.basins.iter_mut().zip(report.basins) {
+                    into.usable += more.usable;
+                    into.missing_target += more.missing_target;
+                    into.no_window += more.no_window;
+                }
+                (all, total)
+            }
+        });
+    }
+    merged.expect("at least one period")
+}
+
+/// Mean loss of `engine`'s predictions over `samples` (batches of 512), without dropout.
+fn mean_loss(
+    engine: &mut dyn Engine,
+    loss: &dyn Loss,
+    samples: &[Sample],
+    make_batch: &dyn Fn(&[Sample]) -> Batch,
+) -> f64 {
+    let mut total = 0.0;
+    let mut count = 0usize;
+    for chunk in samples.chunks(512) {
+        let batch = make_batch(chunk);
+        let prediction = engine.predict(&batch);
+        let (value, _) = loss.value_and_gradient(&prediction, &batch);
+        total += f64::from(value) * chunk.len() as f64;
+        count += chunk.len();
+    }
+    if count == 0 {
+        f64::NAN
+    } else {
+        total / count as f64
     }
 }
 
@@ -244,16 +397,17 @@ fn input_gates_csv<'a>(
     csv
 }
 
-/// Writes the weights with Burn's recorder (`weights.mpk`), loadable into the Burn model of the
-/// run's architecture on any backend.
+/// Writes the weights into `dir/<file>.mpk` with Burn's recorder, loadable into the Burn model
+/// of the run's architecture on any backend.
 fn save_weights(
     weights: &ModelWeights,
-    spec: &TrainSpec,
+    model: &ModelSpec,
     dir: &std::path::Path,
+    file: &str,
 ) -> Result<(), RunError> {
-    let dropout = spec.model.dropout;
+    let dropout = model.number("dropout");
     let device = Default::default();
-    let path = dir.join("weights.mpk");
+    let path = dir.join(format!("{file}.mpk"));
     let saved = match weights {
         ModelWeights::Lstm(weights) => {
             Lstm::<CpuBackend>::from_weights(weights, dropout, &device).save(&path)

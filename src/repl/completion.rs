@@ -14,7 +14,7 @@ use super::help;
 use super::lexer::{open_brackets, tokenize, Token, TokenKind, KEYWORDS};
 use super::meta::COMMANDS;
 use crate::analysis::metrics::METRICS;
-use crate::checking::library::{constructors, CallSpec, FUNCTIONS, LOSSES, TRAIN_PARAMS};
+use crate::checking::library::{constructors, described_calls, CallSpec, FUNCTIONS, TRAIN_PARAMS};
 use crate::checking::params::{Param, ParamKind};
 use crate::checking::value::Value;
 use crate::checking::{stdlib, Checker};
@@ -366,7 +366,10 @@ fn candidates(tokens: &[Token], source: &str, scope: &Scope) -> Vec<String> {
             if callee == "evaluate" && first_argument && segment.is_empty() {
                 return scope.of_kind("train").collect();
             }
-            let spec = FUNCTIONS.iter().chain(LOSSES).find(|f| f.name == callee);
+            let spec = FUNCTIONS
+                .iter()
+                .chain(described_calls())
+                .find(|f| f.name == callee);
             match spec {
                 Some(spec) if !matches!(callee, "data_dir" | "basin_file") => {
                     setting_candidates(&segment, Some(spec.params), source, scope)
@@ -389,7 +392,7 @@ fn candidates(tokens: &[Token], source: &str, scope: &Scope) -> Vec<String> {
                     let callee = before.last().and_then(|i| i.name(source)).unwrap_or("");
                     FUNCTIONS
                         .iter()
-                        .chain(LOSSES)
+                        .chain(described_calls())
                         .find(|f| f.name == callee)
                         .map(|f| f.params)
                 }

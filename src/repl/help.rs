@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 
 use super::meta::COMMANDS;
 use crate::analysis::metrics::METRICS;
-use crate::checking::library::{CallSpec, DATA_SOURCES, FUNCTIONS, LOSSES, MODELS, TRAIN_PARAMS};
+use crate::checking::library::{
+    CallSpec, DATA_SOURCES, FUNCTIONS, LOSSES, MODELS, SCHEDULES, TRAIN_PARAMS,
+};
 use crate::checking::params::{Default, Param};
 use crate::checking::stdlib;
 use crate::syntax::did_you_mean;
@@ -64,6 +66,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("models", "the `model` statement and the architectures"),
     ("training", "the `train` statement and its settings"),
     ("losses", "training losses"),
+    ("schedules", "learning-rate schedules"),
     ("metrics", "metrics of `evaluate`"),
     ("functions", "functions callable in expressions"),
     ("commands", "the REPL's commands"),
@@ -109,6 +112,7 @@ pub fn help(topic: Option<&str>) -> String {
             out.push_str(&params(TRAIN_PARAMS));
         }
         "loss" | "losses" => out.push_str(&specs(LOSSES)),
+        "schedule" | "schedules" => out.push_str(&specs(SCHEDULES)),
         "metric" | "metrics" => out.push_str(&metrics(METRICS.iter().map(|m| m.name))),
         "function" | "functions" => out.push_str(&specs(FUNCTIONS)),
         "commands" | "meta" => out.push_str(&commands()),
@@ -133,6 +137,7 @@ fn entry(name: &str) -> String {
         ("data source", DATA_SOURCES),
         ("model", MODELS),
         ("loss", LOSSES),
+        ("schedule", SCHEDULES),
         ("function", FUNCTIONS),
     ] {
         if let Some(spec) = list.iter().find(|s| s.name == name) {
@@ -280,6 +285,7 @@ fn all_specs() -> impl Iterator<Item = &'static CallSpec> {
         .iter()
         .chain(MODELS)
         .chain(LOSSES)
+        .chain(SCHEDULES)
         .chain(FUNCTIONS)
 }
 

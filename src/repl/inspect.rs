@@ -179,8 +179,10 @@ impl View<'_> {
         let model = &spec.model;
         let _ = writeln!(
             out,
-            "  {:<width$}{} (hidden {}, dropout {}, initial_forget_bias {})",
-            "model", model.architecture, model.hidden, model.dropout, model.initial_forget_bias
+            "  {:<width$}{} ({})",
+            "model",
+            model.architecture,
+            model.summary()
         );
         if let Some((_, _, settings)) = self.checker.declaration(name) {
             out.push_str(&settings_text(TRAIN_PARAMS, settings));

@@ -4,6 +4,7 @@
 //! device) goes through the Burn path of [`burn_engine`], the reference the fused kernels are
 //! checked against.
 
+pub mod architectures;
 pub mod burn_engine;
 pub mod device;
 pub mod engine;

@@ -71,5 +71,11 @@ pub const CAMELS_US: CallSpec = CallSpec {
             default: Default::Integer(365),
             doc: "days of input the model sees before each predicted day",
         },
+        Param {
+            name: "scaling",
+            kind: ParamKind::Choice(&["zscore", "minmax"]),
+            default: Default::Name("zscore"),
+            doc: "normalisation by training-period statistics: zscore (mean, std) or minmax (to [0, 1]); mass inputs of an mclstm and the inputs of exphydro stay unscaled",
+        },
     ],
 };

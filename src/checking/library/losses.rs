@@ -21,3 +21,11 @@ pub const NSE_STAR: CallSpec = CallSpec {
         doc: "stabilises basins with small discharge variance",
     }],
 };
+
+/// The normalised squared error of Li & Zhao, Eq. 13: squared errors over the batch divided by the
+/// batch's squared deviations from its mean observation (1 - NSE of the batch).
+pub const NORMALIZED_SQUARED_ERROR: CallSpec = CallSpec {
+    name: "normalized_squared_error",
+    doc: "sum of squared errors over the batch divided by the sum of squared deviations of the observations from their batch mean (Li & Zhao, Eq. 13)",
+    params: &[],
+};

@@ -7,6 +7,7 @@ mod ealstm;
 mod functions;
 mod losses;
 mod lstm;
+mod schedules;
 mod training;
 
 use std::collections::BTreeMap;
@@ -35,7 +36,19 @@ pub const DATA_SOURCES: &[CallSpec] = &[camels_us::CAMELS_US];
 /// Constructors of `model` declarations.
 pub const MODELS: &[CallSpec] = &[lstm::LSTM, ealstm::EALSTM];
 /// Training losses.
-pub const LOSSES: &[CallSpec] = &[losses::MSE, losses::NSE_STAR];
+pub const LOSSES: &[CallSpec] = &[
+    losses::MSE,
+    losses::NSE_STAR,
+    losses::NORMALIZED_SQUARED_ERROR,
+];
+/// Learning-rate schedules.
+pub const SCHEDULES: &[CallSpec] = &[schedules::CONSTANT, schedules::STEP, schedules::PLATEAU];
+
+/// Entries a script writes as calls kept as descriptions of a setting (a loss such as
+/// `nse_star(eps = 0.1)`, a schedule such as `step(every = 10)`).
+pub fn described_calls() -> impl Iterator<Item = &'static CallSpec> + Clone {
+    LOSSES.iter().chain(SCHEDULES)
+}
 
 /// The constructors available to a kind of declaration.
 pub fn constructors(kind: DeclKind) -> &'static [CallSpec] {

@@ -1,9 +1,10 @@
 //! Settings of `train` declarations.
 
-use super::{CallSpec, LOSSES};
+use super::{CallSpec, LOSSES, SCHEDULES};
 use crate::checking::params::{Default, Param, ParamKind};
 
 const LOSS_SPECS: &[CallSpec] = LOSSES;
+const SCHEDULE_SPECS: &[CallSpec] = SCHEDULES;
 
 /// Parameters of `train NAME = MODEL on DATA { ... }`.
 pub const TRAIN_PARAMS: &[Param] = &[
@@ -11,7 +12,37 @@ pub const TRAIN_PARAMS: &[Param] = &[
         name: "loss",
         kind: ParamKind::OneOf(LOSS_SPECS),
         default: Default::Name("mse"),
-        doc: "training loss: mse or nse_star(eps = 0.1)",
+        doc: "training loss: mse, nse_star(eps = 0.1) or normalized_squared_error",
+    },
+    Param {
+        name: "schedule",
+        kind: ParamKind::OneOf(SCHEDULE_SPECS),
+        default: Default::Name("constant"),
+        doc: "learning-rate schedule: constant, step(every = 10, factor = 0.3) or plateau(patience = 5, factor = 0.3)",
+    },
+    Param {
+        name: "patience",
+        kind: ParamKind::Integer { min: 1, max: 100_000 },
+        default: Default::Absent,
+        doc: "early stopping: stop after this many epochs without a better validation loss and keep the best epoch's weights (needs a validation period)",
+    },
+    Param {
+        name: "mode",
+        kind: ParamKind::Choice(&["regional", "local"]),
+        default: Default::Name("regional"),
+        doc: "regional: one model for all basins; local: one model per basin, each trained on its own basin only",
+    },
+    Param {
+        name: "train_years",
+        kind: ParamKind::Integer { min: 1, max: 1000 },
+        default: Default::Absent,
+        doc: "train on this many whole years of the training period (years counted from its start), drawn at random with `years_seed`",
+    },
+    Param {
+        name: "years_seed",
+        kind: ParamKind::Integer { min: 0, max: i64::MAX },
+        default: Default::Integer(0),
+        doc: "seed of the draw of `train_years` (separate from `seed`, so seed ensembles share the same years)",
     },
     Param {
         name: "learning_rate",

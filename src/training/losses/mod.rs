@@ -2,9 +2,11 @@
 //! normalised targets, written once in plain Rust and shared by every engine.
 
 mod mse;
+mod normalized_squared_error;
 mod nse_star;
 
 pub use mse::Mse;
+pub use normalized_squared_error::NormalizedSquaredError;
 pub use nse_star::NseStar;
 
 use crate::checking::plan::LossSpec;
@@ -15,6 +17,7 @@ pub fn from_spec(spec: LossSpec) -> Box<dyn Loss + Send + Sync> {
     match spec {
         LossSpec::Mse => Box::new(Mse),
         LossSpec::NseStar { eps } => Box::new(NseStar { eps: eps as f32 }),
+        LossSpec::NormalizedSquaredError => Box::new(NormalizedSquaredError),
     }
 }
 
@@ -85,10 +88,32 @@ mod tests {
     }
 
     #[test]
+    fn normalized_squared_error_by_hand() {
+        // Observations 1, 2, 6: mean 3, squared deviations 4 + 1 + 9 = 14.
+        // Predictions 2, 2, 4: errors 1, 0, -2 -> squared 1 + 0 + 4 = 5 -> loss 5/14.
+        // Gradient 2 e / 14: 1/7, 0, -2/7. Scaling the targets (y' = 2y + 1, predictions
+        // alike) leaves the value unchanged.
+        let b = batch(vec![1.0, 2.0, 6.0], vec![1.0; 3]);
+        let (value, gradient) = NormalizedSquaredError.value_and_gradient(&[2.0, 2.0, 4.0], &b);
+        assert!((value - 5.0 / 14.0).abs() < 1e-6, "{value}");
+        let expected = [1.0 / 7.0, 0.0, -2.0 / 7.0];
+        for (g, e) in gradient.iter().zip(expected) {
+            assert!((g - e).abs() < 1e-6, "{gradient:?}");
+        }
+        let scaled = batch(vec![3.0, 5.0, 13.0], vec![1.0; 3]);
+        let (same, _) = NormalizedSquaredError.value_and_gradient(&[5.0, 5.0, 9.0], &scaled);
+        assert!((same - value).abs() < 1e-6);
+    }
+
+    #[test]
     fn gradients_match_finite_differences() {
         let b = batch(vec![0.3, -1.2, 0.7], vec![0.2, 1.5, 3.0]);
         let prediction = [0.1_f32, -0.4, 1.9];
-        let losses: [Box<dyn Loss>; 2] = [Box::new(Mse), Box::new(NseStar { eps: 0.1 })];
+        let losses: [Box<dyn Loss>; 3] = [
+            Box::new(Mse),
+            Box::new(NseStar { eps: 0.1 }),
+            Box::new(NormalizedSquaredError),
+        ];
         for loss in losses {
             let (_, gradient) = loss.value_and_gradient(&prediction, &b);
             for k in 0..3 {
