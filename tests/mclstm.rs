@@ -254,19 +254,19 @@ fn reference_states(
         };
         // Eq. 2 and 9: each mass input shared among the cells by a normalised sigmoid.
         let mut inflow = vec![0.0; hidden];
-        for m in 0..mass_inputs {
+        for (m, &mass) in x[..mass_inputs].iter().enumerate() {
             let s: Vec<f64> = (0..hidden)
                 .map(|j| sigmoid(affine(&iw, &ib, m * hidden + j)))
                 .collect();
             let total: f64 = s.iter().sum();
             for j in 0..hidden {
-                inflow[j] += s[j] / total * x[m];
+                inflow[j] += s[j] / total * mass;
             }
         }
         // Eq. 4 and 10: each cell's water shared among the cells by a normalised ReLU (kept in
         // place when no share is positive).
         let mut moved = vec![0.0; hidden];
-        for k in 0..hidden {
+        for (k, &stored) in c.iter().enumerate() {
             let r: Vec<f64> = (0..hidden)
                 .map(|j| affine(&rw, &rb, k * hidden + j).max(0.0))
                 .collect();
@@ -277,7 +277,7 @@ fn reference_states(
                 } else {
                     f64::from(u8::from(j == k))
                 };
-                moved[j] += share * c[k];
+                moved[j] += share * stored;
             }
         }
         // Eq. 3, 5-7.
@@ -310,7 +310,7 @@ fn water_balance<B: Backend>(bias: f64, windows: &Windows, device: &B::Device) -
     let cells = to_f64(states.cells);
     let outflow = to_f64(states.outflow);
     let (mut worst, mut largest_storage) = (0.0f64, 0.0f64);
-    for sample in 0..windows.size {
+    for (sample, &predicted) in prediction.iter().enumerate() {
         let mut before = 0.0;
         for t in 0..windows.steps {
             let at = (sample * windows.steps + t) * hidden;
@@ -332,7 +332,7 @@ fn water_balance<B: Backend>(bias: f64, windows: &Windows, device: &B::Device) -
         let last = (sample * windows.steps + windows.steps - 1) * hidden;
         let runoff: f64 = outflow[last + 1..last + hidden].iter().sum();
         assert!(runoff > 0.0);
-        assert!((prediction[sample] - runoff).abs() <= 1e-6 * runoff);
+        assert!((predicted - runoff).abs() <= 1e-6 * runoff);
     }
     (worst, largest_storage)
 }
@@ -454,7 +454,7 @@ fn difference_from_reference<B: Backend>(device: &B::Device) -> f64 {
     let prediction = to_f64(model.forward(windows.tensor::<B>(device)));
     let per_window = windows.steps * windows.features;
     let mut worst = 0.0f64;
-    for sample in 0..windows.size {
+    for (sample, &predicted) in prediction.iter().enumerate() {
         let window = &windows.x[sample * per_window..(sample + 1) * per_window];
         let (ref_cells, ref_outflow) = reference_states(&weights, window, windows.steps);
         for t in 0..windows.steps {
@@ -469,7 +469,7 @@ fn difference_from_reference<B: Backend>(device: &B::Device) -> f64 {
             .iter()
             .sum();
         assert!(runoff > 0.0);
-        worst = worst.max((prediction[sample] - runoff).abs() / runoff);
+        worst = worst.max((predicted - runoff).abs() / runoff);
     }
     worst
 }
