@@ -2,4 +2,5 @@
 
 pub mod ealstm;
 pub mod lstm;
+pub mod mclstm;
 pub mod weights;
