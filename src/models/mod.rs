@@ -1,5 +1,6 @@
 //! Model architectures, generic over the Burn backend, and their backend-neutral weights.
 
 pub mod ealstm;
+pub mod exphydro;
 pub mod lstm;
 pub mod weights;
