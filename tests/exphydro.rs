@@ -504,7 +504,14 @@ fn parameters_stay_in_their_ranges_and_weights_round_trip() {
     let back = ExpHydro::<Cpu32>::from_weights(&representable, &device).to_weights();
     assert_eq!(back, representable);
     let arbitrary = ExpHydroParameters {
-        theta: ExpHydroValues::from_array([0.1, -2.718281828459045, 1e-300, 7.3, -0.3, 1.0 / 3.0]),
+        theta: ExpHydroValues::from_array([
+            0.1,
+            -2.618_033_988_749_895,
+            1e-300,
+            7.3,
+            -0.3,
+            1.0 / 3.0,
+        ]),
         step_sharpness: 20.0,
         initial_soil_fraction: 0.7,
     };

@@ -471,6 +471,7 @@ impl<B: Backend> ExpHydro<B> {
             features, 4,
             "EXP-HYDRO inputs are precipitation, tmax, tmin and day length"
         );
+        assert!(steps > 0, "EXP-HYDRO windows need at least one day");
         let device = x.device();
         let x = if x.dtype() == precision::<B>() {
             x
@@ -508,29 +509,27 @@ impl<B: Backend> ExpHydro<B> {
 
     /// The runoff `Q` (mm/day) of the last day of each window, `[batch, 1]`, for windows `x` of
     /// shape `[batch, steps, 4]` (precipitation mm/day, tmax and tmin deg C, day length s; not
-    /// normalised; inputs in another float precision than the backend's are converted). Windows
-    /// of no step have no runoff: the prediction is then 0.
+    /// normalised; inputs in another float precision than the backend's are converted).
+    ///
+    /// # Panics
+    /// If the windows have no day or not four features.
     pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
         let [batch, _, _] = x.dims();
         let mut last = None;
-        self.simulate(x.clone(), |day| last = Some(day.runoff));
-        let runoff =
-            last.unwrap_or_else(|| Tensor::zeros([batch], (&x.device(), precision::<B>())));
-        runoff.reshape([batch, 1])
+        self.simulate(x, |day| last = Some(day.runoff));
+        last.expect("at least one day").reshape([batch, 1])
     }
 
-    /// Every day's fluxes and storages for windows `x` (as in [`ExpHydro::forward`]).
+    /// Every day's fluxes and storages for windows `x` (as in [`ExpHydro::forward`], which
+    /// returns the last column of their `runoff`).
+    ///
+    /// # Panics
+    /// If the windows have no day or not four features.
     pub fn forward_states(&self, x: Tensor<B, 3>) -> ExpHydroStates<B> {
-        let [batch, steps, _] = x.dims();
-        let device = x.device();
-        let mut days = Vec::with_capacity(steps);
+        let mut days = Vec::with_capacity(x.dims()[1]);
         let (initial_snow, initial_soil) = self.simulate(x, |day| days.push(day));
         let series = |pick: fn(&DayResult<B>) -> &Tensor<B, 1>| -> Tensor<B, 2> {
-            if days.is_empty() {
-                Tensor::zeros([batch, 0], (&device, precision::<B>()))
-            } else {
-                Tensor::stack(days.iter().map(|day| pick(day).clone()).collect(), 1)
-            }
+            Tensor::stack(days.iter().map(|day| pick(day).clone()).collect(), 1)
         };
         ExpHydroStates {
             snow: series(|d| &d.snow),
