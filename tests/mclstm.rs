@@ -116,8 +116,14 @@ fn real_data() -> &'static RealData {
                 &attributes,
             )
             .expect("basin 01022500");
-        let normalization =
-            Normalization::fit(std::slice::from_ref(&record), period, &[], &[]).unwrap();
+        let normalization = Normalization::fit(
+            std::slice::from_ref(&record),
+            &[period],
+            &[],
+            &[],
+            &Default::default(),
+        )
+        .unwrap();
         let aux = (1..names.len())
             .map(|k| {
                 record.inputs[k]

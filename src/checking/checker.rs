@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::library::{self, described_calls, CallSpec, FUNCTIONS, TRAIN_PARAMS};
+use super::library::{self, described_calls, CallSpec, EXPHYDRO_INPUTS, FUNCTIONS, TRAIN_PARAMS};
 use super::params::{check_settings, check_settings_in_scope, require_settings, with_defaults};
 use super::plan::*;
 use super::stdlib;
@@ -486,6 +486,7 @@ impl Checker {
         if let (Some(Completed::Model(model)), Some(Completed::Data(data)), Some(on)) =
             (&model, &data, &decl.on)
         {
+            self.model_on_data(model, data, on.span);
             if model.architecture == "ealstm" && data.statics.is_empty() {
                 self.errors.push(
                     ScriptError::new(
@@ -527,6 +528,78 @@ impl Checker {
         );
         if let Some(train) = train {
             self.steps.push(Step::Train(train));
+        }
+    }
+
+    /// Checks that the data set gives the model what its architecture reads: the MC-LSTM's
+    /// mass inputs among the inputs and a cell besides the sink; EXP-HYDRO's four forcings and
+    /// no static attributes (which it would ignore).
+    fn model_on_data(&mut self, model: &ModelSpec, data: &DataSpec, on: Span) {
+        let inputs: Vec<&str> = data.inputs.iter().map(|i| i.value.as_str()).collect();
+        let mut fail = |message: String, label: String, help: String| {
+            self.errors.push(
+                ScriptError::new(on, message)
+                    .with_label(label)
+                    .with_help(help),
+            );
+        };
+        match model.architecture.as_str() {
+            "mclstm" => {
+                for mass in model.names("mass_inputs") {
+                    if !inputs.contains(&mass.as_str()) {
+                        fail(
+                            format!("the MC-LSTM `{}` conserves `{mass}`, which `{}` does not read", model.name, data.name),
+                            format!("data set `{}` has inputs [{}]", data.name, inputs.join(", ")),
+                            format!("add `{mass}` to the `inputs` of `{}`, or list only inputs of it in `mass_inputs`", data.name),
+                        );
+                    }
+                }
+                if model.integer("trash_cells") >= model.integer("hidden") {
+                    fail(
+                        format!("the MC-LSTM `{}` has no cell left for runoff", model.name),
+                        format!(
+                            "{} trash cells out of {}",
+                            model.integer("trash_cells"),
+                            model.integer("hidden")
+                        ),
+                        "set `hidden` larger than `trash_cells`".into(),
+                    );
+                }
+                if data.inputs.len() == model.names("mass_inputs").len() && data.statics.is_empty()
+                {
+                    fail(
+                        format!(
+                            "the MC-LSTM `{}` has no auxiliary input to steer its gates",
+                            model.name
+                        ),
+                        format!("every input of `{}` is a mass input", data.name),
+                        "add forcings such as tmax or srad to `inputs`, or static attributes"
+                            .into(),
+                    );
+                }
+            }
+            "exphydro" => {
+                let missing: Vec<&str> = EXPHYDRO_INPUTS
+                    .iter()
+                    .copied()
+                    .filter(|i| !inputs.contains(i))
+                    .collect();
+                if !missing.is_empty() {
+                    fail(
+                        format!("EXP-HYDRO `{}` needs the forcings {}", model.name, EXPHYDRO_INPUTS.join(", ")),
+                        format!("data set `{}` lacks {}", data.name, missing.join(", ")),
+                        format!("set `inputs = [{}]` in `{}` (Daymet forcings: precipitation mm/day, temperatures deg C, day length s)", EXPHYDRO_INPUTS.join(", "), data.name),
+                    );
+                }
+                if !data.statics.is_empty() {
+                    fail(
+                        format!("EXP-HYDRO `{}` does not read static attributes", model.name),
+                        format!("data set `{}` has `statics`", data.name),
+                        format!("train it on a data set without `statics` (derive one from `{}` with `statics = []`)", data.name),
+                    );
+                }
+            }
+            _ => {}
         }
     }
 

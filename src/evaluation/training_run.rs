@@ -397,30 +397,49 @@ fn input_gates_csv<'a>(
     csv
 }
 
-/// Writes the weights into `dir/<file>.mpk` with Burn's recorder, loadable into the Burn model
-/// of the run's architecture on any backend.
+/// Writes the weights into `dir/<file>.mpk` with Burn's recorder (the LSTM and the EA-LSTM,
+/// loadable into their Burn modules on any backend) or as `dir/<file>.json` (the MC-LSTM's and
+/// EXP-HYDRO's backend-neutral weights; EXP-HYDRO's physical parameters also go to
+/// `dir/<file>_parameters.csv`).
 fn save_weights(
     weights: &ModelWeights,
     model: &ModelSpec,
     dir: &std::path::Path,
     file: &str,
 ) -> Result<(), RunError> {
-    let dropout = model.number("dropout");
     let device = Default::default();
     let path = dir.join(format!("{file}.mpk"));
-    let saved = match weights {
+    let failed = |message: String| RunError::Other {
+        message,
+        help: "check that the run directory is writable".into(),
+    };
+    let write = |name: String, text: String| {
+        std::fs::write(dir.join(&name), text).map_err(|e| failed(format!("{name}: {e}")))
+    };
+    match weights {
         ModelWeights::Lstm(weights) => {
-            Lstm::<CpuBackend>::from_weights(weights, dropout, &device).save(&path)
+            Lstm::<CpuBackend>::from_weights(weights, model.number("dropout"), &device)
+                .save(&path)
+                .map_err(|e| failed(e.to_string()))
         }
         ModelWeights::EaLstm(weights) => {
-            EaLstm::<CpuBackend>::from_weights(weights, dropout, &device).save(&path)
+            EaLstm::<CpuBackend>::from_weights(weights, model.number("dropout"), &device)
+                .save(&path)
+                .map_err(|e| failed(e.to_string()))
         }
-    };
-    saved.map_err(|e| RunError::Other {
-        message: e.to_string(),
-        help: "check that the run directory is writable".into(),
-    })?;
-    Ok(())
+        ModelWeights::McLstm(weights) => write(format!("{file}.json"), to_json(weights)),
+        ModelWeights::ExpHydro(weights) => {
+            write(format!("{file}.json"), to_json(weights))?;
+            let p = weights.physical();
+            write(
+                format!("{file}_parameters.csv"),
+                format!(
+                    "f,smax,qmax,df,tmax,tmin\n{},{},{},{},{},{}\n",
+                    p.f, p.smax, p.qmax, p.df, p.tmax, p.tmin
+                ),
+            )
+        }
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

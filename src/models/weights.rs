@@ -1,5 +1,6 @@
 //! Backend-neutral weights of the LSTM and the EA-LSTM: the one layout every training engine
-//! reads and writes, and [`ModelWeights`], either of them.
+//! reads and writes, and [`ModelWeights`], the weights of any architecture (the MC-LSTM's and
+//! EXP-HYDRO's are defined beside their modules).
 //!
 //! LSTM gate blocks are stacked in the order (input, forget, cell candidate, output), as in
 //! PyTorch, so weights convert one to one between the fused CPU engine, the Burn module and
@@ -7,6 +8,9 @@
 //! static attributes instead.
 
 use serde::{Deserialize, Serialize};
+
+use crate::models::exphydro::ExpHydroParameters;
+use crate::models::mclstm::McLstmWeights;
 
 /// Sizes of a sequence-to-one LSTM with a linear head.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +141,10 @@ pub enum ModelWeights {
     Lstm(LstmWeights),
     /// A sequence-to-one EA-LSTM.
     EaLstm(EaLstmWeights),
+    /// A sequence-to-one MC-LSTM.
+    McLstm(McLstmWeights),
+    /// Differentiable EXP-HYDRO.
+    ExpHydro(ExpHydroParameters),
 }
 
 impl ModelWeights {
@@ -145,7 +153,21 @@ impl ModelWeights {
         match self {
             ModelWeights::Lstm(weights) => weights.parameter_count(),
             ModelWeights::EaLstm(weights) => weights.parameter_count(),
+            ModelWeights::McLstm(weights) => weights.parameter_count(),
+            ModelWeights::ExpHydro(weights) => weights.parameter_count(),
         }
+    }
+}
+
+impl From<McLstmWeights> for ModelWeights {
+    fn from(weights: McLstmWeights) -> Self {
+        ModelWeights::McLstm(weights)
+    }
+}
+
+impl From<ExpHydroParameters> for ModelWeights {
+    fn from(weights: ExpHydroParameters) -> Self {
+        ModelWeights::ExpHydro(weights)
     }
 }
 

@@ -10,6 +10,8 @@ use burn::backend::Autodiff;
 use burn::tensor::backend::AutodiffBackend;
 
 use crate::models::ealstm::EaLstm;
+use crate::models::exphydro::ExpHydro;
+use crate::models::mclstm::McLstm;
 use crate::models::weights::ModelWeights;
 use crate::training::burn_engine::BurnEngine;
 use crate::training::engine::{AdamSettings, Engine};
@@ -55,7 +57,7 @@ impl DeviceKind {
         }
     }
 
-    /// A Burn training engine on this device, holding `weights` of an LSTM or an EA-LSTM (see
+    /// A Burn training engine on this device, holding `weights` of any architecture (see
     /// [`BurnEngine::new`]).
     pub fn burn_engine(
         self,
@@ -100,6 +102,12 @@ impl BackendTask for NewEngine {
             }
             ModelWeights::EaLstm(weights) => Box::new(BurnEngine::<B, EaLstm<B>>::new(
                 weights, adam, dropout, seed, device,
+            )),
+            ModelWeights::McLstm(weights) => Box::new(BurnEngine::<B, McLstm<B>>::new(
+                weights, adam, 0.0, seed, device,
+            )),
+            ModelWeights::ExpHydro(weights) => Box::new(BurnEngine::<B, ExpHydro<B>>::new(
+                weights, adam, 0.0, seed, device,
             )),
         }
     }

@@ -4,14 +4,17 @@
 
 mod camels_us;
 mod ealstm;
+mod exphydro;
 mod functions;
 mod losses;
 mod lstm;
+mod mclstm;
 mod schedules;
 mod training;
 
 use std::collections::BTreeMap;
 
+pub use exphydro::EXPHYDRO_INPUTS;
 pub use functions::FUNCTIONS;
 pub use training::TRAIN_PARAMS;
 
@@ -34,7 +37,12 @@ pub struct CallSpec {
 /// Constructors of `data` declarations.
 pub const DATA_SOURCES: &[CallSpec] = &[camels_us::CAMELS_US];
 /// Constructors of `model` declarations.
-pub const MODELS: &[CallSpec] = &[lstm::LSTM, ealstm::EALSTM];
+pub const MODELS: &[CallSpec] = &[
+    lstm::LSTM,
+    ealstm::EALSTM,
+    mclstm::MCLSTM,
+    exphydro::EXPHYDRO,
+];
 /// Training losses.
 pub const LOSSES: &[CallSpec] = &[
     losses::MSE,

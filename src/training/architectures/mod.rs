@@ -4,8 +4,11 @@
 //! engine that trains it on a device. Adding an architecture is one file here plus one line in
 //! [`ARCHITECTURES`] (and its parameter table in `checking/library/`).
 
+mod columns;
 mod ealstm;
+mod exphydro;
 mod lstm;
+mod mclstm;
 
 use crate::checking::plan::ModelSpec;
 use crate::models::weights::ModelWeights;
@@ -66,8 +69,12 @@ pub trait Architecture: Sync {
 }
 
 /// Every architecture, by name.
-pub const ARCHITECTURES: &[&dyn Architecture] =
-    &[&lstm::LstmArchitecture, &ealstm::EaLstmArchitecture];
+pub const ARCHITECTURES: &[&dyn Architecture] = &[
+    &lstm::LstmArchitecture,
+    &ealstm::EaLstmArchitecture,
+    &mclstm::McLstmArchitecture,
+    &exphydro::ExpHydroArchitecture,
+];
 
 /// The architecture called `name`.
 ///
