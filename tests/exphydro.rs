@@ -562,20 +562,21 @@ fn a_few_adam_steps_on_real_windows_reduce_the_mse() {
     assert!(ends.len() >= 35);
     let (x, y) = windows::<B>(&record, &ends, 365);
     let target: Tensor<B, 2> = tensor(TensorData::new(y.clone(), [y.len(), 1]));
-    let mut model = model::<B>(TYPICAL, 5.0, 0.5);
+    // From the default start, the middle of every range.
+    let mut model = ExpHydroConfig::new().init::<B>(&Default::default());
     let before = mse(&model.valid(), x.clone().inner(), &y);
     let mut optimizer = AdamConfig::new().init();
-    for _ in 0..30 {
+    for _ in 0..20 {
         let loss = (model.forward(x.clone()) - target.clone())
             .powi_scalar(2)
             .mean();
         let gradients = GradientsParams::from_grads(loss.backward(), &model);
-        model = optimizer.step(0.05, model, gradients);
+        model = optimizer.step(0.1, model, gradients);
     }
     let after = mse(&model.valid(), x.inner(), &y);
     println!(
         "MSE {before:.4} -> {after:.4} (mm/day)^2, parameters {:?}",
         model.physical_parameters()
     );
-    assert!(after < 0.8 * before, "{before} -> {after}");
+    assert!(after < 0.6 * before, "{before} -> {after}");
 }
