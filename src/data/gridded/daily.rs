@@ -18,6 +18,18 @@ pub struct GridVariable {
     pub name: String,
 }
 
+/// The input name of cell (`y`, `x`) of `variable`: `pre[3,2]`.
+pub fn cell_name(variable: &str, y: usize, x: usize) -> String {
+    format!("{variable}[{y},{x}]")
+}
+
+/// The variable and cell of an input named by [`cell_name`], if it is one.
+pub fn parse_cell_name(name: &str) -> Option<(&str, usize, usize)> {
+    let (variable, rest) = name.split_once('[')?;
+    let (y, x) = rest.strip_suffix(']')?.split_once(',')?;
+    Some((variable, y.parse().ok()?, x.parse().ok()?))
+}
+
 /// Daily forcing on a grid of `ny` x `nx` cells over a contiguous run of days.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GriddedForcing {
@@ -48,6 +60,29 @@ impl GriddedForcing {
     pub fn frame(&self, variable: usize, day: usize) -> &[f32] {
         let cells = self.ny * self.nx;
         &self.values[variable][day * cells..(day + 1) * cells]
+    }
+
+    /// Every cell of every variable as a daily series, `[variable * ny * nx + y * nx + x][day]`,
+    /// named `variable[y,x]` (see [`cell_name`]): the inputs of a model that convolves over the
+    /// grid. Cells outside the domain are 0 on every day (a constant, which normalises to 0).
+    pub fn cell_series(&self) -> (Vec<String>, Vec<Vec<f32>>) {
+        let cells = self.ny * self.nx;
+        let mut names = Vec::with_capacity(self.variables.len() * cells);
+        let mut series = Vec::with_capacity(self.variables.len() * cells);
+        for (v, variable) in self.variables.iter().enumerate() {
+            for y in 0..self.ny {
+                for x in 0..self.nx {
+                    names.push(cell_name(variable, y, x));
+                    let inside = self.valid[y * self.nx + x];
+                    series.push(
+                        (0..self.dates.len())
+                            .map(|day| if inside { self.value(v, day, y, x) } else { 0.0 })
+                            .collect(),
+                    );
+                }
+            }
+        }
+        (names, series)
     }
 
     /// The mean of each variable over the cells inside the domain, per day, `[variable][day]`

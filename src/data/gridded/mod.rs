@@ -20,7 +20,7 @@ pub mod monthly;
 
 use std::path::Path;
 
-pub use daily::{read_forcing, GridVariable, GriddedForcing};
+pub use daily::{cell_name, parse_cell_name, read_forcing, GridVariable, GriddedForcing};
 pub use gauge::{read_gauge, DischargeUnit, GaugeSeries};
 pub use monthly::{read_monthly, MonthlyGrid};
 
