@@ -3,10 +3,13 @@
 //! adding an entry is one file here plus one line in the registry below.
 
 mod camels_us;
+mod caravan;
+mod daily_csv;
 mod ealstm;
 mod functions;
 mod losses;
 mod lstm;
+mod periods;
 mod schedules;
 mod training;
 
@@ -32,7 +35,8 @@ pub struct CallSpec {
 }
 
 /// Constructors of `data` declarations.
-pub const DATA_SOURCES: &[CallSpec] = &[camels_us::CAMELS_US];
+pub const DATA_SOURCES: &[CallSpec] =
+    &[camels_us::CAMELS_US, caravan::CARAVAN, daily_csv::DAILY_CSV];
 /// Constructors of `model` declarations.
 pub const MODELS: &[CallSpec] = &[lstm::LSTM, ealstm::EALSTM];
 /// Training losses.
