@@ -29,7 +29,8 @@ pub enum ParamKind {
     Text,
     /// A list of strings (e.g. missing-value markers).
     Texts,
-    /// One name, validated against the data at run time (e.g. a column of a file).
+    /// One name, validated against the data at run time (e.g. a column of a file); a string
+    /// stands for a name that is not an identifier (`"Discharge (mm/d)"`).
     Name,
     /// A list of numbers, each within bounds (inclusive).
     Numbers {
@@ -42,7 +43,8 @@ pub enum ParamKind {
     Period,
     /// One name out of a fixed set.
     Choice(&'static [&'static str]),
-    /// A list of names, from a fixed set or (when `None`) validated against the data at run time.
+    /// A list of names, from a fixed set or (when `None`) validated against the data at run time
+    /// (then strings may stand for names that are not identifiers, e.g. `"precip(mm/day)"`).
     Names(Option<&'static [&'static str]>),
     /// A list of basin ids as strings, or `basin_file("...")`.
     Basins,
@@ -296,6 +298,7 @@ fn coerce(
         }
         (ParamKind::Text, v @ Value::Text(_)) => v,
         (ParamKind::Name, v @ Value::Symbol(_)) => v,
+        (ParamKind::Name, Value::Text(s)) => Value::Symbol(s),
         (ParamKind::Texts, Value::List(items)) => {
             let mut ok = true;
             for item in &items {
@@ -378,6 +381,10 @@ fn coerce(
                         ok = false;
                     }
                     (Value::Symbol(_), _) => names.push(item),
+                    (Value::Text(s), None) => names.push(Spanned {
+                        value: Value::Symbol(s.clone()),
+                        span: item.span,
+                    }),
                     (other, _) => {
                         errors.push(
                             ScriptError::new(
