@@ -349,3 +349,52 @@ fn a_multi_task_run_gives_metrics_for_both_targets() {
     let settings = read(dir.join("settings.json"));
     assert!(settings.contains("\"target_weights\""), "{settings}");
 }
+
+#[test]
+fn daily_csv_reads_inputs_and_targets_from_two_files_and_converts_units() {
+    // camels_ch/ch_sitter_appenzell/meteo.csv line 2: `01/01/1981,8.24,-0.98,0.42,0.58`
+    // (date,precip(mm/day),temp(C),sunshine_dur(h),pet_sim(mm/day)); discharge.csv line 2:
+    // `01/01/1981,1.064,1.235` (Date,Discharge (m3/s),Discharge (mm/d)).
+    let script = |target: &str| {
+        format!(
+            r#"
+data swiss = daily_csv {{
+    root = data_dir("camels_ch"), basins = ["ch_sitter_appenzell"]
+    file = "{{basin}}/meteo.csv", target_file = "{{basin}}/discharge.csv"
+    inputs = [precip, temp, pet_sim], {target}
+    train = 1981-01-01..1981-12-31, lookback = 1
+}}
+model net = lstm {{ hidden = 2 }}
+train t = net on swiss {{ epochs = 1 }}
+"#
+        )
+    };
+    let checked = plan(&script("target = \"Discharge (mm/d)\""));
+    let data = load(&first_train(&checked).data).unwrap_or_else(|e| panic!("{e:?}"));
+    let record = &data.records[0];
+    assert_eq!(
+        record.dates[0],
+        chrono::NaiveDate::from_ymd_opt(1981, 1, 1).unwrap()
+    );
+    assert_eq!(
+        [
+            record.inputs[0][0],
+            record.inputs[1][0],
+            record.inputs[2][0]
+        ],
+        [8.24, -0.98, 0.58]
+    );
+    assert_eq!(record.targets[0][0], 1.235);
+    // 1.064 m^3/s over 74.43 km^2: 1.064 * 86400 / 74.43e6 * 1000 = 1.2351 mm/day, the file's
+    // own mm/d column to its three decimals.
+    let checked = plan(&script(
+        "target = \"Discharge (m3/s)\", target_units = m3_per_s, area = 74.43",
+    ));
+    let data = load(&first_train(&checked).data).unwrap_or_else(|e| panic!("{e:?}"));
+    let converted = data.records[0].targets[0][0];
+    assert!(
+        (converted - 1.064 * 86.4 / 74.43).abs() < 1e-5,
+        "{converted}"
+    );
+    assert!((converted - 1.235).abs() < 5e-4, "{converted}");
+}
