@@ -201,6 +201,21 @@ fn check_reports_unknown_targets_with_a_suggestion() {
         "target = streamflow\n    targets = [streamflow, et]",
     ));
     assert!(out.contains("both `target` and `targets` are set"), "{out}");
+    // A declaration deriving from the stdlib's (which sets `target = streamflow`) may set
+    // `targets`: it replaces the inherited `target`.
+    let derived = r#"
+use "camels_us.hydro"
+data camels = camels_us_daymet {
+    basins = ["01031500"], targets = [streamflow, et]
+    train = 2000-10-01..2002-09-30
+}
+model net = lstm { hidden = 8 }
+train both = net on camels { target_weights = [1.0, 0.5] }
+"#;
+    assert_eq!(check(derived), "");
+    assert!(
+        check(&derived.replace("[1.0, 0.5]", "[1.0]")).contains("1 target weights for 2 targets")
+    );
 }
 
 #[test]

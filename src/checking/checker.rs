@@ -445,6 +445,13 @@ impl Checker {
             self.bind(&decl.name, Binding::Poisoned);
             return;
         }
+        // `target` and `targets` are two spellings of one data setting: a declaration that sets
+        // one replaces the other inherited from its base (the stdlib's `target = streamflow`).
+        for (set, inherited) in [("target", "targets"), ("targets", "target")] {
+            if checked.contains_key(set) && !checked.contains_key(inherited) {
+                settings.remove(inherited);
+            }
+        }
         settings.extend(checked);
         self.bind(
             &decl.name,
