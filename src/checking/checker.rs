@@ -445,6 +445,13 @@ impl Checker {
             self.bind(&decl.name, Binding::Poisoned);
             return;
         }
+        // `target` and `targets` are two spellings of one data setting: a declaration that sets
+        // one replaces the other inherited from its base (the stdlib's `target = streamflow`).
+        for (set, inherited) in [("target", "targets"), ("targets", "target")] {
+            if checked.contains_key(set) && !checked.contains_key(inherited) {
+                settings.remove(inherited);
+            }
+        }
         settings.extend(checked);
         self.bind(
             &decl.name,
@@ -505,6 +512,7 @@ impl Checker {
         }
         if let Some(Completed::Data(data)) = &data {
             self.needs_validation(&settings, data);
+            self.target_weights_fit(&settings, data);
         }
         let train = match (model, data) {
             (Some(model), Some(data)) if self.errors.len() == before && given.complete => {
@@ -628,6 +636,35 @@ impl Checker {
         }
     }
 
+    /// `target_weights` needs one weight per target of the data set.
+    fn target_weights_fit(&mut self, settings: &BTreeMap<String, Spanned<Value>>, data: &DataSpec) {
+        let Some(weights) = settings.get("target_weights") else {
+            return;
+        };
+        let Value::List(items) = &weights.value else {
+            return;
+        };
+        if items.len() != data.targets.len() {
+            let targets: Vec<&str> = data.targets.iter().map(|t| t.value.as_str()).collect();
+            self.errors.push(
+                ScriptError::new(
+                    weights.span,
+                    format!(
+                        "{} target weights for {} targets",
+                        items.len(),
+                        data.targets.len()
+                    ),
+                )
+                .with_label(format!(
+                    "data set `{}` has the targets [{}]",
+                    data.name,
+                    targets.join(", ")
+                ))
+                .with_help("give one weight per target, in the order of the data set's targets"),
+            );
+        }
+    }
+
     /// Resolves a reference to a complete declaration of `kind` and builds its typed spec.
     fn complete(&mut self, name: &Name, kind: DeclKind) -> Option<Completed> {
         if matches!(self.scope.get(&name.text), Some(Binding::Poisoned)) {
@@ -702,7 +739,8 @@ impl Checker {
                 declared.constructor.name,
                 &settings,
                 declared.span,
-            ))),
+                &mut self.errors,
+            )?)),
         })
     }
 
@@ -954,10 +992,47 @@ impl Checker {
                     return None;
                 }
                 let metrics = symbols(&args["metrics"]);
+                let targets: Vec<&str> = train
+                    .data
+                    .targets
+                    .iter()
+                    .map(|t| t.value.as_str())
+                    .collect();
+                let (target, target_index) = match args.get("target") {
+                    None => (targets[0].to_string(), 0),
+                    Some(given) => {
+                        let name = symbol(given);
+                        let Some(index) = targets.iter().position(|t| *t == name) else {
+                            let help =
+                                did_you_mean(&name, targets.iter().copied()).unwrap_or_else(|| {
+                                    format!(
+                                        "the targets of `{}` are {}",
+                                        train.data.name,
+                                        list(targets.iter().copied())
+                                    )
+                                });
+                            self.errors.push(
+                                ScriptError::new(
+                                    given.span,
+                                    format!(
+                                        "`{name}` is not a target of data set `{}`",
+                                        train.data.name
+                                    ),
+                                )
+                                .with_label("not among the data set's targets")
+                                .with_help(help),
+                            );
+                            return None;
+                        };
+                        (name, index)
+                    }
+                };
                 self.steps.push(Step::Evaluate(EvaluateSpec {
                     run: run_name,
                     period,
                     metrics,
+                    target,
+                    target_index,
                     span,
                 }));
                 Value::Result(self.steps.len() - 1, ResultKind::MetricTable)
@@ -1111,7 +1186,9 @@ fn data_spec(
     source: &str,
     s: &BTreeMap<String, Spanned<Value>>,
     span: Span,
-) -> DataSpec {
+    errors: &mut Vec<ScriptError>,
+) -> Option<DataSpec> {
+    let before = errors.len();
     let basins = match &s["basins"].value {
         Value::BasinFile(path) => BasinsSpec::File(Spanned {
             value: path.clone(),
@@ -1131,7 +1208,23 @@ fn data_spec(
         ),
         _ => unreachable!("checked as basins"),
     };
-    DataSpec {
+    if let (BasinsSpec::Listed(ids), "caravan") = (&basins, source) {
+        for id in ids {
+            if crate::data::caravan::source_of(&id.value).is_none() {
+                errors.push(
+                    ScriptError::new(id.span, format!("`{}` is not a Caravan basin id", id.value))
+                        .with_label("no `<source>_` prefix")
+                        .with_help("Caravan ids are `<source>_<gauge id>`, e.g. \"camelsch_4001\" or \"camels_01022500\""),
+                );
+            }
+        }
+    }
+    let targets = data_targets(source, s, span, errors);
+    let csv = (source == "daily_csv").then(|| csv_spec(s, errors));
+    if errors.len() != before {
+        return None;
+    }
+    Some(DataSpec {
         name: name.to_string(),
         source: source.to_string(),
         root: match &s["root"].value {
@@ -1139,19 +1232,152 @@ fn data_spec(
             _ => unreachable!("checked as a path"),
         },
         basins,
-        forcing: symbol(&s["forcing"]),
+        forcing: s.get("forcing").map(symbol),
         inputs: spanned_symbols(&s["inputs"]),
-        statics: spanned_symbols(&s["statics"]),
-        target: symbol(&s["target"]),
+        statics: s.get("statics").map(spanned_symbols).unwrap_or_default(),
+        targets,
+        csv,
         train: period(&s["train"]),
         validation: s.get("validation").map(period),
         test: s.get("test").map(period),
         lookback: integer(&s["lookback"]) as usize,
         scaling: symbol(&s["scaling"]),
         span,
-    }
+    })
 }
 
+/// The targets of a data set: `targets = [...]`, or `target = x`, or the source's default
+/// (`streamflow` for `camels_us` and `caravan`; `daily_csv` has none).
+fn data_targets(
+    source: &str,
+    s: &BTreeMap<String, Spanned<Value>>,
+    span: Span,
+    errors: &mut Vec<ScriptError>,
+) -> Vec<Spanned<String>> {
+    let targets = match (s.get("target"), s.get("targets")) {
+        (Some(_), Some(list)) => {
+            errors.push(
+                ScriptError::new(list.span, "both `target` and `targets` are set")
+                    .with_label("a second way of naming the targets")
+                    .with_help(
+                        "keep `targets = [...]` for several targets or `target = x` for one",
+                    ),
+            );
+            return Vec::new();
+        }
+        (None, Some(list)) => spanned_symbols(list),
+        (Some(one), None) => vec![Spanned {
+            value: symbol(one),
+            span: one.span,
+        }],
+        (None, None) if source == "daily_csv" => {
+            errors.push(
+                ScriptError::new(span, "a `daily_csv` data set needs its target column")
+                    .with_label("no `target` or `targets`")
+                    .with_help(
+                        "name the column to predict, e.g. `target = Q` (or `targets = [...]`)",
+                    ),
+            );
+            return Vec::new();
+        }
+        (None, None) => vec![Spanned {
+            value: crate::data::caravan::STREAMFLOW.to_string(),
+            span,
+        }],
+    };
+    if targets.is_empty() {
+        errors.push(
+            ScriptError::new(s["targets"].span, "`targets` is empty")
+                .with_label("no target to predict")
+                .with_help("list at least one target, e.g. `targets = [streamflow]`"),
+        );
+    }
+    for (k, t) in targets.iter().enumerate() {
+        if targets[..k].iter().any(|earlier| earlier.value == t.value) {
+            errors.push(
+                ScriptError::new(t.span, format!("target `{}` is listed twice", t.value))
+                    .with_label("repeated target")
+                    .with_help("list each target once"),
+            );
+        }
+    }
+    targets
+}
+
+/// How a `daily_csv` data set's files are read, checking the settings that depend on each other.
+fn csv_spec(s: &BTreeMap<String, Spanned<Value>>, errors: &mut Vec<ScriptError>) -> CsvSpec {
+    let text = |value: &Spanned<Value>| match &value.value {
+        Value::Text(t) => t.clone(),
+        other => other.to_string(),
+    };
+    let mut pattern = |key: &str| -> Option<Spanned<String>> {
+        let value = s.get(key)?;
+        let pattern = text(value);
+        if !pattern.contains("{basin}") {
+            errors.push(
+                ScriptError::new(value.span, format!("`{key}` does not contain `{{basin}}`"))
+                    .with_label("every basin would read the same file")
+                    .with_help("write `{basin}` where the basin id goes, e.g. \"{basin}.csv\""),
+            );
+        }
+        Some(Spanned {
+            value: pattern,
+            span: value.span,
+        })
+    };
+    let file = pattern("file").unwrap_or_else(|| Spanned {
+        value: "{basin}.csv".to_string(),
+        span: s["root"].span,
+    });
+    let target_file = pattern("target_file");
+    let date = s.get("date").map(spanned_symbols).unwrap_or_default();
+    if let Some(value) = s.get("date") {
+        if ![1, 3].contains(&date.len()) {
+            errors.push(
+                ScriptError::new(value.span, format!("`date` names {} columns", date.len()))
+                    .with_label("expected one date column or three (year, month, day)")
+                    .with_help("write `date = [Date]` or `date = [Year, Month, Day]`"),
+            );
+        }
+    }
+    let date_format = s.get("date_format").map(text);
+    if let (Some(format), 3) = (s.get("date_format"), date.len()) {
+        errors.push(
+            ScriptError::new(
+                format.span,
+                "`date_format` with year, month and day columns",
+            )
+            .with_label("the date is read from three numeric columns")
+            .with_help("remove `date_format`, or name a single date column in `date`"),
+        );
+    }
+    let target_units = symbol(&s["target_units"]);
+    let area_km2 = s.get("area").map(number);
+    if target_units != "mm_per_day" && area_km2.is_none() {
+        errors.push(
+            ScriptError::new(
+                s["target_units"].span,
+                format!("`{target_units}` needs the basin area"),
+            )
+            .with_label("converting to mm/day divides by the area")
+            .with_help("add `area = ...` (km^2), or give the targets in mm/day"),
+        );
+    }
+    CsvSpec {
+        file,
+        target_file,
+        columns: s.get("columns").map(symbols),
+        date,
+        date_format,
+        delimiter: s.get("delimiter").map(symbol),
+        missing: s.get("missing").map(|v| match &v.value {
+            Value::List(items) => items.iter().map(text).collect(),
+            _ => Vec::new(),
+        }),
+        area_km2,
+        target_units,
+    }
+}
 fn train_spec(
     decl: &Declaration,
     s: &BTreeMap<String, Spanned<Value>>,
@@ -1160,6 +1386,10 @@ fn train_spec(
 ) -> TrainSpec {
     let (Completed::Model(model), Completed::Data(data)) = (model, data) else {
         unreachable!("completed by kind")
+    };
+    let target_weights = match s.get("target_weights").map(|v| &v.value) {
+        Some(Value::List(items)) => items.iter().map(number).collect(),
+        _ => vec![1.0; data.targets.len()],
     };
     let loss = match &s["loss"].value {
         Value::Call(call) if call.name == "nse_star" => LossSpec::NseStar {
@@ -1203,6 +1433,7 @@ fn train_spec(
         },
         train_years: s.get("train_years").map(|v| integer(v) as usize),
         years_seed: integer(&s["years_seed"]) as u64,
+        target_weights,
         span: decl.span,
     }
 }

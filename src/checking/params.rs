@@ -25,11 +25,26 @@ pub enum ParamKind {
     },
     /// A file or folder path (a string, or a path-valued call such as `data_dir(...)`).
     Path,
+    /// A string (e.g. a file-name pattern or a date format).
+    Text,
+    /// A list of strings (e.g. missing-value markers).
+    Texts,
+    /// One name, validated against the data at run time (e.g. a column of a file); a string
+    /// stands for a name that is not an identifier (`"Discharge (mm/d)"`).
+    Name,
+    /// A list of numbers, each within bounds (inclusive).
+    Numbers {
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
     /// A date range `YYYY-MM-DD..YYYY-MM-DD`.
     Period,
     /// One name out of a fixed set.
     Choice(&'static [&'static str]),
-    /// A list of names, from a fixed set or (when `None`) validated against the data at run time.
+    /// A list of names, from a fixed set or (when `None`) validated against the data at run time
+    /// (then strings may stand for names that are not identifiers, e.g. `"precip(mm/day)"`).
     Names(Option<&'static [&'static str]>),
     /// A list of basin ids as strings, or `basin_file("...")`.
     Basins,
@@ -47,6 +62,12 @@ impl ParamKind {
             ParamKind::Integer { min, max } => format!("an integer in {min}..{max}"),
             ParamKind::Number { min, max } => format!("a number in [{min}, {max}]"),
             ParamKind::Path => "a path (a string)".into(),
+            ParamKind::Text => "a string".into(),
+            ParamKind::Texts => "a list of strings such as [\"-999\", \"NA\"]".into(),
+            ParamKind::Name => "a name such as streamflow".into(),
+            ParamKind::Numbers { min, max } => {
+                format!("a list of numbers, each in [{min}, {max}], such as [1.0, 0.5]")
+            }
             ParamKind::Period => "a date range such as 1999-10-01..2008-09-30".into(),
             ParamKind::Choice(options) => format!("one of {}", quoted(options)),
             ParamKind::Names(_) => "a list of names such as [prcp, tmax]".into(),
@@ -275,6 +296,62 @@ fn coerce(
             );
             return None;
         }
+        (ParamKind::Text, v @ Value::Text(_)) => v,
+        (ParamKind::Name, v @ Value::Symbol(_)) => v,
+        (ParamKind::Name, Value::Text(s)) => Value::Symbol(s),
+        (ParamKind::Texts, Value::List(items)) => {
+            let mut ok = true;
+            for item in &items {
+                if !matches!(item.value, Value::Text(_)) {
+                    errors.push(
+                        ScriptError::new(
+                            item.span,
+                            format!("`{}` expects a list of strings", param.name),
+                        )
+                        .with_label(format!("found {}", item.value.describe()))
+                        .with_help(param.doc),
+                    );
+                    ok = false;
+                }
+            }
+            if !ok {
+                return None;
+            }
+            Value::List(items)
+        }
+        (ParamKind::Numbers { min, max }, Value::List(items)) => {
+            let mut numbers = Vec::with_capacity(items.len());
+            for item in items {
+                let x = match item.value {
+                    Value::Integer(i) => i as f64,
+                    Value::Number(x) => x,
+                    ref other => {
+                        errors.push(
+                            ScriptError::new(
+                                item.span,
+                                format!("`{}` expects a list of numbers", param.name),
+                            )
+                            .with_label(format!("found {}", other.describe()))
+                            .with_help(param.doc),
+                        );
+                        return None;
+                    }
+                };
+                if !(*min..=*max).contains(&x) {
+                    errors.push(
+                        ScriptError::new(item.span, format!("`{}` is out of range", param.name))
+                            .with_label(format!("{x} is not in [{min}, {max}]"))
+                            .with_help(param.doc),
+                    );
+                    return None;
+                }
+                numbers.push(Spanned {
+                    value: Value::Number(x),
+                    span: item.span,
+                });
+            }
+            Value::List(numbers)
+        }
         (ParamKind::Path, Value::Text(s)) => Value::Path(s.into()),
         (ParamKind::Path, v @ Value::Path(_)) => v,
         (ParamKind::Period, Value::Period(p)) => {
@@ -304,6 +381,10 @@ fn coerce(
                         ok = false;
                     }
                     (Value::Symbol(_), _) => names.push(item),
+                    (Value::Text(s), None) => names.push(Spanned {
+                        value: Value::Symbol(s.clone()),
+                        span: item.span,
+                    }),
                     (other, _) => {
                         errors.push(
                             ScriptError::new(

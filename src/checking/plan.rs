@@ -53,20 +53,22 @@ pub enum BasinsSpec {
 pub struct DataSpec {
     /// Declared name.
     pub name: String,
-    /// The data-source constructor (e.g. `camels_us`).
+    /// The data-source constructor: `camels_us`, `caravan` or `daily_csv`.
     pub source: String,
     /// Root folder of the data set.
     pub root: PathBuf,
     /// Basins.
     pub basins: BasinsSpec,
-    /// Forcing product.
-    pub forcing: String,
+    /// Forcing product (`camels_us` only).
+    pub forcing: Option<String>,
     /// Dynamic inputs.
     pub inputs: Vec<Spanned<String>>,
     /// Static attributes.
     pub statics: Vec<Spanned<String>>,
-    /// Target variable.
-    pub target: String,
+    /// Target variables, in the order of the model's outputs (`target = x` gives one).
+    pub targets: Vec<Spanned<String>>,
+    /// How the files of a `daily_csv` data set are read (`None` for the other sources).
+    pub csv: Option<CsvSpec>,
     /// Training period.
     pub train: Spanned<DateRange>,
     /// Validation period.
@@ -80,6 +82,29 @@ pub struct DataSpec {
     /// The declaration.
     #[serde(skip)]
     pub span: Span,
+}
+
+/// How the per-basin files of a `daily_csv` data set are found and read.
+#[derive(Debug, Clone, Serialize)]
+pub struct CsvSpec {
+    /// File name of a basin's inputs relative to the root, with `{basin}` standing for the id.
+    pub file: Spanned<String>,
+    /// File name of a basin's targets when they are in another file (same pattern syntax).
+    pub target_file: Option<Spanned<String>>,
+    /// Column names of headerless files (`None`: the first line is the header).
+    pub columns: Option<Vec<String>>,
+    /// The date column, or the year, month and day columns; empty to detect them.
+    pub date: Vec<Spanned<String>>,
+    /// The chrono format of a single date column (`None`: detected).
+    pub date_format: Option<String>,
+    /// `comma`, `semicolon`, `tab` or `whitespace` (`None`: detected).
+    pub delimiter: Option<String>,
+    /// Missing-value markers (`None`: the loader's defaults `-999`, `-9999`, `NaN`, empty).
+    pub missing: Option<Vec<String>>,
+    /// Basin area in km^2, for converting targets given in volume per time.
+    pub area_km2: Option<f64>,
+    /// Unit of the target columns: `mm_per_day` (kept), `m3_per_s` or `cfs` (converted to mm/day).
+    pub target_units: String,
 }
 
 /// A resolved setting of a model declaration (defaults filled in).
@@ -258,6 +283,8 @@ pub struct TrainSpec {
     pub train_years: Option<usize>,
     /// Seed of the draw of `train_years`.
     pub years_seed: u64,
+    /// Weight of each target in the loss, one per target of the data set (all 1 by default).
+    pub target_weights: Vec<f64>,
     /// The declaration.
     #[serde(skip)]
     pub span: Span,
@@ -272,6 +299,10 @@ pub struct EvaluateSpec {
     pub period: String,
     /// Metric names.
     pub metrics: Vec<String>,
+    /// The target the metrics are computed on (the data set's first target by default).
+    pub target: String,
+    /// Its position among the data set's targets.
+    pub target_index: usize,
     /// The call.
     #[serde(skip)]
     pub span: Span,

@@ -161,7 +161,7 @@ pub fn train(
                     .into(),
             })
     };
-    let loss = losses::from_spec(spec.loss);
+    let loss = losses::from_spec(spec.loss, &spec.target_weights);
     let settings = LoopSettings {
         epochs: spec.epochs,
         batch: spec.batch,

@@ -32,6 +32,12 @@ pub const FUNCTIONS: &[CallSpec] = &[
                 default: Default::Required,
                 doc: "metrics to compute, e.g. [nse, kge, alpha_nse, beta_nse, fhv, fms, flv]",
             },
+            Param {
+                name: "target",
+                kind: ParamKind::Name,
+                default: Default::Absent,
+                doc: "which target of the data set the metrics are computed on, e.g. et (default: the first target)",
+            },
         ],
     },
 ];

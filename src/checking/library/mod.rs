@@ -3,12 +3,15 @@
 //! adding an entry is one file here plus one line in the registry below.
 
 mod camels_us;
+mod caravan;
+mod daily_csv;
 mod ealstm;
 mod exphydro;
 mod functions;
 mod losses;
 mod lstm;
 mod mclstm;
+mod periods;
 mod schedules;
 mod training;
 
@@ -35,7 +38,8 @@ pub struct CallSpec {
 }
 
 /// Constructors of `data` declarations.
-pub const DATA_SOURCES: &[CallSpec] = &[camels_us::CAMELS_US];
+pub const DATA_SOURCES: &[CallSpec] =
+    &[camels_us::CAMELS_US, caravan::CARAVAN, daily_csv::DAILY_CSV];
 /// Constructors of `model` declarations.
 pub const MODELS: &[CallSpec] = &[
     lstm::LSTM,

@@ -45,6 +45,12 @@ pub const TRAIN_PARAMS: &[Param] = &[
         doc: "seed of the draw of `train_years` (separate from `seed`, so seed ensembles share the same years)",
     },
     Param {
+        name: "target_weights",
+        kind: ParamKind::Numbers { min: 0.0, max: 1e6 },
+        default: Default::Absent,
+        doc: "weight of each target in the loss, one per target of the data set, e.g. [1.0, 0.5] for targets = [streamflow, et]; the loss is the weighted sum of the per-target losses (default all 1)",
+    },
+    Param {
         name: "learning_rate",
         kind: ParamKind::Number { min: 0.0, max: 10.0 },
         default: Default::Number(1e-3),
