@@ -151,7 +151,10 @@ fn accepted_values_of_a_setting() {
 #[test]
 fn metric_names_and_arguments_of_evaluate() {
     assert_eq!(words("let s = evaluate("), ["tiny"]);
-    assert_eq!(words("let s = evaluate(tiny, "), ["metrics", "period"]);
+    assert_eq!(
+        words("let s = evaluate(tiny, "),
+        ["metrics", "period", "target"]
+    );
     assert_eq!(
         words("let s = evaluate(tiny, period = "),
         ["test", "train", "validation"]

@@ -67,7 +67,10 @@ train t = mc on camels {{ epochs = 1 }}
 "
     ));
     assert!(text.contains("the MC-LSTM `mc` conserves `swe`"), "{text}");
-    assert!(text.contains("has inputs [prcp, tmax, tmin, dayl, srad]"), "{text}");
+    assert!(
+        text.contains("has inputs [prcp, tmax, tmin, dayl, srad]"),
+        "{text}"
+    );
     assert!(text.contains("add `swe` to the `inputs`"), "{text}");
     let text = check_errors(&format!(
         "{DATA}
@@ -92,7 +95,10 @@ model bucket = exphydro {}
 train t = bucket on camels { epochs = 1 }
 "#,
     );
-    assert!(text.contains("EXP-HYDRO `bucket` needs the forcings prcp, tmax, tmin, dayl"), "{text}");
+    assert!(
+        text.contains("EXP-HYDRO `bucket` needs the forcings prcp, tmax, tmin, dayl"),
+        "{text}"
+    );
     assert!(text.contains("lacks tmin, dayl"), "{text}");
     assert!(text.contains("does not read static attributes"), "{text}");
 }
@@ -114,8 +120,14 @@ write s -> \"s.csv\"
         serde_json::from_str(&read(dir.join("t/normalization.json"))).unwrap();
     let inputs = &normalization["inputs"];
     assert_eq!(inputs["names"][0], "prcp");
-    assert_eq!(inputs["scaling"][0], "none", "the mass input stays in mm/day");
-    assert_eq!(inputs["scaling"][1], "z_score", "auxiliary inputs are normalised");
+    assert_eq!(
+        inputs["scaling"][0], "none",
+        "the mass input stays in mm/day"
+    );
+    assert_eq!(
+        inputs["scaling"][1], "z_score",
+        "auxiliary inputs are normalised"
+    );
     assert_eq!(normalization["targets"]["scaling"][0], "none");
     let weights: McLstmWeights = serde_json::from_str(&read(dir.join("t/weights.json"))).unwrap();
     assert_eq!(weights.shape.mass_inputs, 1);
@@ -169,10 +181,19 @@ write s -> \"s.csv\"
         .zip(LOWER_BOUNDS.to_array())
         .zip(UPPER_BOUNDS.to_array())
     {
-        assert!((low..=high).contains(value), "{value} outside [{low}, {high}]");
+        assert!(
+            (low..=high).contains(value),
+            "{value} outside [{low}, {high}]"
+        );
     }
     let csv = read(dir.join("t/weights_parameters.csv"));
-    let row: Vec<f64> = csv.lines().nth(1).unwrap().split(',').map(|v| v.parse().unwrap()).collect();
+    let row: Vec<f64> = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
     for (a, b) in row.iter().zip(physical) {
         assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0));
     }

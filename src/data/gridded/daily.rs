@@ -76,7 +76,13 @@ impl GriddedForcing {
                     let inside = self.valid[y * self.nx + x];
                     series.push(
                         (0..self.dates.len())
-                            .map(|day| if inside { self.value(v, day, y, x) } else { 0.0 })
+                            .map(|day| {
+                                if inside {
+                                    self.value(v, day, y, x)
+                                } else {
+                                    0.0
+                                }
+                            })
                             .collect(),
                     );
                 }
