@@ -24,15 +24,16 @@ use std::path::Path;
 
 use burn::config::Config;
 use burn::module::Module;
-use burn::nn::activation::{Activation, ActivationConfig};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, PaddingConfig2d};
+use burn::tensor::activation::{relu, tanh};
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
 use crate::models::lstm::ModelFileError;
 use crate::models::stacked_lstm::{
-    check_shapes, load_module, save_module, LayeredModelFileError, StackedLstm, StackedLstmConfig,
+    check_count, check_shapes, drawn, read_record, save_module, LayeredModelFileError, StackedLstm,
+    StackedLstmConfig,
 };
 
 /// How the convolutions pad their input.
@@ -53,6 +54,25 @@ impl ConvPadding {
         match self {
             ConvPadding::Valid => 0,
             ConvPadding::Half => kernel / 2,
+        }
+    }
+}
+
+/// The activation after every convolution.
+#[derive(Config, Debug, PartialEq, Eq)]
+pub enum ConvActivation {
+    /// `max(0, x)`.
+    Relu,
+    /// `tanh(x)`.
+    Tanh,
+}
+
+impl ConvActivation {
+    /// The activation applied to every element of `x`.
+    pub fn apply<B: Backend, const D: usize>(&self, x: Tensor<B, D>) -> Tensor<B, D> {
+        match self {
+            ConvActivation::Relu => relu(x),
+            ConvActivation::Tanh => tanh(x),
         }
     }
 }
@@ -82,8 +102,8 @@ pub struct CnnLstmConfig {
     #[config(default = "ConvPadding::Half")]
     pub padding: ConvPadding,
     /// Activation after every convolution.
-    #[config(default = "ActivationConfig::Relu")]
-    pub activation: ActivationConfig,
+    #[config(default = "ConvActivation::Relu")]
+    pub activation: ConvActivation,
     /// Per-step features concatenated after the CNN features (0 for none).
     #[config(default = 0)]
     pub extra: usize,
@@ -167,7 +187,10 @@ impl CnnLstmConfig {
                     kernel,
                 });
             }
-            size = [(height - kernel) / stride + 1, (width - kernel) / stride + 1];
+            size = [
+                (height - kernel) / stride + 1,
+                (width - kernel) / stride + 1,
+            ];
             sizes.push(size);
         }
         Ok(sizes)
@@ -185,12 +208,14 @@ impl CnnLstmConfig {
 
     /// The configuration of the LSTM stack behind the CNN.
     pub fn lstm(&self) -> Result<StackedLstmConfig, CnnLstmConfigError> {
-        Ok(
-            StackedLstmConfig::new(self.cnn_features()? + self.extra, self.lstm_hidden, self.outputs)
-                .with_layers(self.lstm_layers)
-                .with_dropout(self.dropout)
-                .with_initial_forget_bias(self.initial_forget_bias),
+        Ok(StackedLstmConfig::new(
+            self.cnn_features()? + self.extra,
+            self.lstm_hidden,
+            self.outputs,
         )
+        .with_layers(self.lstm_layers)
+        .with_dropout(self.dropout)
+        .with_initial_forget_bias(self.initial_forget_bias))
     }
 
     /// A freshly initialised model, drawn from the backend's random generator (seed it with
@@ -202,10 +227,10 @@ impl CnnLstmConfig {
     /// `lstm_layers` is 0.
     pub fn init<B: Backend>(&self, device: &B::Device) -> CnnLstm<B> {
         let lstm = self.lstm().unwrap_or_else(|error| panic!("{error}"));
-        let convs = self.convs(None, device);
+        let convs = drawn(self.convs(None, device));
         CnnLstm {
             convs,
-            activation: self.activation.init(device),
+            activation: self.activation.clone(),
             lstm: lstm.init(device),
         }
     }
@@ -216,7 +241,7 @@ impl CnnLstmConfig {
         let lstm = self.lstm()?;
         Ok(CnnLstm {
             convs: self.convs(Some(Initializer::Zeros), device),
-            activation: self.activation.init(device),
+            activation: self.activation.clone(),
             lstm: lstm.zeros(device),
         })
     }
@@ -250,8 +275,9 @@ impl CnnLstmConfig {
 pub struct CnnLstm<B: Backend> {
     /// The convolutions, first to last.
     pub convs: Vec<Conv2d<B>>,
-    /// The activation after every convolution.
-    pub activation: Activation<B>,
+    /// The activation after every convolution (a setting, not saved in model files).
+    #[module(skip)]
+    pub activation: ConvActivation,
     /// The LSTM stack reading the CNN features (and extra features) of every step.
     pub lstm: StackedLstm<B>,
 }
@@ -282,7 +308,7 @@ impl<B: Backend> CnnLstm<B> {
         let [batch, steps, channels, height, width] = x.dims();
         let mut maps = x.reshape([batch * steps, channels, height, width]);
         for conv in &self.convs {
-            maps = self.activation.forward(conv.forward(maps));
+            maps = self.activation.apply(conv.forward(maps));
         }
         let [_, channels, height, width] = maps.dims();
         maps.reshape([batch, steps, channels * height * width])
@@ -295,7 +321,8 @@ impl<B: Backend> CnnLstm<B> {
     /// # Panics
     /// If the extra features do not match the model's.
     pub fn forward(&self, x: Tensor<B, 5>, extra: Option<Tensor<B, 3>>) -> Tensor<B, 2> {
-        self.lstm.forward(self.lstm_inputs(self.cnn_features(x), extra))
+        self.lstm
+            .forward(self.lstm_inputs(self.cnn_features(x), extra))
     }
 
     /// The predictions of [`CnnLstm::forward`] together with the CNN features and the states
@@ -351,8 +378,19 @@ impl<B: Backend> CnnLstm<B> {
     ) -> Result<Self, LayeredModelFileError> {
         let skeleton = config.zeros::<B>(device)?;
         let expected = skeleton.parameter_shapes();
-        let model = load_module(skeleton, path, device)?;
-        check_shapes(path, "CNN-LSTM", &expected, &model.parameter_shapes())?;
+        let record: CnnLstmRecord<B> = read_record(path, device)?;
+        let model_name = "CNN-LSTM";
+        check_count(
+            path,
+            model_name,
+            "convolutions",
+            skeleton.convs.len(),
+            record.convs.len(),
+        )?;
+        let layers = (skeleton.lstm.layers.len(), record.lstm.layers.len());
+        check_count(path, model_name, "LSTM layers", layers.0, layers.1)?;
+        let model = skeleton.load_record(record);
+        check_shapes(path, model_name, &expected, &model.parameter_shapes())?;
         Ok(model)
     }
 

@@ -18,8 +18,9 @@
 use std::path::Path;
 
 use burn::config::Config;
-use burn::module::Module;
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::nn::{Dropout, Initializer, Linear, LinearConfig};
+use burn::record::Recorder;
 use burn::tensor::backend::Backend;
 use burn::tensor::{s, Tensor, TensorData};
 
@@ -57,13 +58,13 @@ impl StackedLstmConfig {
     /// If `layers` is 0.
     pub fn init<B: Backend>(&self, device: &B::Device) -> StackedLstm<B> {
         let bound = 1.0 / (self.hidden.max(1) as f64).sqrt();
-        self.build(
+        drawn(self.build(
             Initializer::Uniform {
                 min: -bound,
                 max: bound,
             },
             device,
-        )
+        ))
     }
 
     /// A model of these sizes with every parameter zero: the skeleton a model file is read
@@ -303,7 +304,10 @@ impl<B: Backend> StackedLstm<B> {
         let mut out = Vec::new();
         for (l, layer) in self.layers.iter().enumerate() {
             out.extend(linear(format!("{prefix}layers.{l}.input"), &layer.input));
-            out.extend(linear(format!("{prefix}layers.{l}.recurrent"), &layer.recurrent));
+            out.extend(linear(
+                format!("{prefix}layers.{l}.recurrent"),
+                &layer.recurrent,
+            ));
         }
         out.extend(linear(format!("{prefix}head"), &self.head));
         out
@@ -324,10 +328,31 @@ impl<B: Backend> StackedLstm<B> {
     ) -> Result<Self, LayeredModelFileError> {
         let skeleton = config.zeros::<B>(device);
         let expected = skeleton.parameter_shapes("");
-        let model = load_module(skeleton, path, device)?;
-        check_shapes(path, "stacked LSTM", &expected, &model.parameter_shapes(""))?;
+        let record: StackedLstmRecord<B> = read_record(path, device)?;
+        let model_name = "stacked LSTM";
+        let layers = (skeleton.layers.len(), record.layers.len());
+        check_count(path, model_name, "LSTM layers", layers.0, layers.1)?;
+        let model = skeleton.load_record(record);
+        check_shapes(path, model_name, &expected, &model.parameter_shapes(""))?;
         Ok(model)
     }
+}
+
+/// `module` with every parameter drawn now, in the module's order.
+///
+/// Burn initialises parameters lazily, at their first use, and a copy of a parameter not yet
+/// drawn draws again on its own: drawing right after seeding makes a model depend on the seed
+/// alone, and its copies equal.
+pub(crate) fn drawn<B: Backend, M: Module<B>>(module: M) -> M {
+    /// Reads every float parameter, which draws it if it is still lazy.
+    struct Draw;
+    impl<B: Backend> ModuleVisitor<B> for Draw {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
+            param.val();
+        }
+    }
+    module.visit(&mut Draw);
+    module
 }
 
 /// Writes `module` to `path` (extension `.mpk`) with the project's recorder.
@@ -343,18 +368,39 @@ pub(crate) fn save_module<B: Backend, M: Module<B>>(
         })
 }
 
-/// Reads the parameters of `skeleton` from the file at `path` (extension `.mpk`).
-pub(crate) fn load_module<B: Backend, M: Module<B>>(
-    skeleton: M,
+/// Reads the record of a module from the file at `path` (extension `.mpk`), to be checked
+/// before it is loaded into a skeleton (Burn panics on lists of other lengths).
+pub(crate) fn read_record<B: Backend, R: burn::record::Record<B>>(
     path: &Path,
     device: &B::Device,
-) -> Result<M, ModelFileError> {
-    skeleton
-        .load_file(path.to_path_buf(), &recorder(), device)
+) -> Result<R, ModelFileError> {
+    recorder()
+        .load(path.to_path_buf(), device)
         .map_err(|source| ModelFileError::Load {
             path: path.with_extension("mpk").display().to_string(),
             source,
         })
+}
+
+/// An error if the file at `path` holds `found` parts (layers, convolutions) where the
+/// configuration has `expected`.
+pub(crate) fn check_count(
+    path: &Path,
+    model: &'static str,
+    part: &'static str,
+    expected: usize,
+    found: usize,
+) -> Result<(), LayeredModelFileError> {
+    if expected == found {
+        return Ok(());
+    }
+    Err(LayeredModelFileError::Count {
+        path: path.with_extension("mpk").display().to_string(),
+        model,
+        part,
+        expected,
+        found,
+    })
 }
 
 /// An error naming the first parameter whose dimensions in the file differ from the expected
@@ -365,15 +411,14 @@ pub(crate) fn check_shapes(
     expected: &[(String, Vec<usize>)],
     found: &[(String, Vec<usize>)],
 ) -> Result<(), LayeredModelFileError> {
-    let shape_error = |parameter: &str, expected: Vec<usize>, found: Vec<usize>| {
-        LayeredModelFileError::Shape {
+    let shape_error =
+        |parameter: &str, expected: Vec<usize>, found: Vec<usize>| LayeredModelFileError::Shape {
             path: path.with_extension("mpk").display().to_string(),
             model,
             parameter: parameter.to_string(),
             expected,
             found,
-        }
-    };
+        };
     for (k, (name, dims)) in expected.iter().enumerate() {
         match found.get(k) {
             Some((found_name, found_dims)) if found_name == name && found_dims == dims => {}
@@ -401,6 +446,24 @@ pub enum LayeredModelFileError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Sizes(#[from] CnnLstmConfigError),
+    /// The file holds another number of layers or convolutions than the configuration.
+    #[error("the model file `{path}` holds a {model} with {found} {part}, not {expected}")]
+    #[diagnostic(
+        code(hydro::model::shape),
+        help("load it with the model settings it was trained with")
+    )]
+    Count {
+        /// The file that was read.
+        path: String,
+        /// The kind of model.
+        model: &'static str,
+        /// What was counted.
+        part: &'static str,
+        /// The number the configuration implies.
+        expected: usize,
+        /// The number in the file.
+        found: usize,
+    },
     /// A parameter in the file has other dimensions than the configuration implies.
     #[error(
         "the model file `{path}` holds a {model} whose parameter `{parameter}` has dimensions \
