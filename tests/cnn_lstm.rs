@@ -8,14 +8,15 @@ use std::sync::Mutex;
 
 use burn::backend::{Autodiff, NdArray};
 use burn::module::Param;
-use burn::nn::conv::Conv2d;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::PaddingConfig2d;
 use burn::optim::{AdamConfig, GradientsParams, Optimizer};
 use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
 use chrono::NaiveDate;
 use hydro::data::gridded::{read_forcing, read_gauge, GridVariable};
 use hydro::data::DateRange;
-use hydro::models::cnn_lstm::{CnnLstm, CnnLstmConfig, CnnLstmConfigError, ConvPadding};
+use hydro::models::cnn_lstm::{convolve, CnnLstm, CnnLstmConfig, CnnLstmConfigError, ConvPadding};
 use hydro::models::lstm::{Lstm, ModelFileError};
 use hydro::models::stacked_lstm::{
     LayeredModelFileError, LstmLayer, StackedLstm, StackedLstmConfig,
@@ -182,6 +183,32 @@ fn convolution_pads_with_zeros_and_flattens_channel_major() {
     let negative =
         Tensor::<Cpu, 5>::from_data(TensorData::new(vec![-1.0f32; 9], [1, 1, 1, 3, 3]), &device);
     assert_eq!(values(model.cnn_features(negative)), vec![0.0; 8]);
+}
+
+#[test]
+fn patch_convolution_equals_burns_convolution() {
+    let _turn = seeded::<Cpu>(2);
+    let device = Default::default();
+    // (input channels, output channels, kernel, stride, padding top/left/bottom/right, grid)
+    let cases = [
+        (2, 8, [5, 5], [2, 2], (2, 2, 2, 2), [9, 6]),
+        (3, 4, [3, 3], [1, 1], (1, 1, 1, 1), [4, 7]),
+        (2, 3, [5, 5], [2, 2], (0, 0, 0, 0), [11, 8]),
+        (1, 2, [3, 5], [3, 2], (0, 2, 1, 2), [8, 9]),
+        (4, 2, [2, 2], [2, 2], (1, 1, 1, 1), [5, 5]),
+    ];
+    for (c_in, c_out, kernel, stride, (top, left, bottom, right), [h, w]) in cases {
+        let conv: Conv2d<Cpu> = Conv2dConfig::new([c_in, c_out], kernel)
+            .with_stride(stride)
+            .with_padding(PaddingConfig2d::Explicit(top, left, bottom, right))
+            .init(&device);
+        let x = tensor::<Cpu, 4>([3, c_in, h, w], 0.6);
+        let reference = conv.forward(x.clone());
+        let found = convolve(&conv, x);
+        assert_eq!(found.dims(), reference.dims());
+        let difference = max_difference(&values(found), &values(reference));
+        assert!(difference < 1e-12, "{kernel:?} {stride:?}: {difference}");
+    }
 }
 
 #[test]
@@ -384,6 +411,13 @@ fn gradients_match_central_differences() {
             data,
             |m| &mut m.convs[0].weight,
             &[0, 7, 20, 35],
+        ),
+        check_gradient(
+            "conv 2 kernel",
+            &model,
+            data,
+            |m| &mut m.convs[1].weight,
+            &[0, 13, 40, 53],
         ),
         check_gradient(
             "conv 2 bias",

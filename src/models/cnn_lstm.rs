@@ -18,7 +18,11 @@
 //! 5x3 -> 3x2 -> 2x1 -> 1x1, i.e. the paper's 64 features. The paper names neither the
 //! activation nor dropout; the defaults here are ReLU and no dropout.
 //!
-//! All `batch * steps` frames go through the convolutions at once.
+//! All `batch * steps` frames go through the convolutions at once. Burn's [`Conv2d`] holds the
+//! kernels and biases (and its `forward` gives the same maps), but [`convolve`] computes each
+//! convolution as one matrix product of the frames' patches with the kernel matrix: on the CPU
+//! backend, Burn's direct convolution loops over every frame, channel pair and kernel cell and
+//! is two orders of magnitude slower on grids of a few cells.
 
 use std::path::Path;
 
@@ -28,7 +32,7 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, PaddingConfig2d};
 use burn::tensor::activation::{relu, tanh};
 use burn::tensor::backend::Backend;
-use burn::tensor::Tensor;
+use burn::tensor::{Int, Tensor, TensorData};
 
 use crate::models::lstm::ModelFileError;
 use crate::models::stacked_lstm::{
@@ -308,7 +312,7 @@ impl<B: Backend> CnnLstm<B> {
         let [batch, steps, channels, height, width] = x.dims();
         let mut maps = x.reshape([batch * steps, channels, height, width]);
         for conv in &self.convs {
-            maps = self.activation.apply(conv.forward(maps));
+            maps = self.activation.apply(convolve(conv, maps));
         }
         let [_, channels, height, width] = maps.dims();
         maps.reshape([batch, steps, channels * height * width])
@@ -406,4 +410,82 @@ impl<B: Backend> CnnLstm<B> {
         out.extend(self.lstm.parameter_shapes("lstm."));
         out
     }
+}
+
+/// The convolution `conv` of the maps `x` `[frames, channels, height, width]`, equal to
+/// `conv.forward(x)`, as one matrix product: the patches of all frames
+/// `[frames * positions, channels * kernel cells]` times the kernels
+/// `[channels * kernel cells, out channels]`.
+///
+/// The patches are gathered from the maps with one index per position and kernel cell; cells
+/// of the padding point at an extra zero row. Gathering and the product have linear-cost
+/// gradients.
+///
+/// # Panics
+/// If `conv` has dilation or groups other than 1, or `Same` padding (a CNN-LSTM builds neither).
+pub fn convolve<B: Backend>(conv: &Conv2d<B>, x: Tensor<B, 4>) -> Tensor<B, 4> {
+    assert!(
+        conv.dilation == [1, 1] && conv.groups == 1,
+        "patch convolution without dilation or groups"
+    );
+    let [frames, channels, height, width] = x.dims();
+    let (top, left, bottom, right) = match conv.padding {
+        PaddingConfig2d::Valid => (0, 0, 0, 0),
+        PaddingConfig2d::Explicit(top, left, bottom, right) => (top, left, bottom, right),
+        PaddingConfig2d::Same => panic!("patch convolution with explicit padding"),
+    };
+    let [kernel_h, kernel_w] = conv.kernel_size;
+    let [stride_h, stride_w] = conv.stride;
+    let out_h = (height + top + bottom - kernel_h) / stride_h + 1;
+    let out_w = (width + left + right - kernel_w) / stride_w + 1;
+    let cells = height * width;
+    // Row `cells` of the cell-major maps is zero: the padding.
+    let mut index = Vec::with_capacity(out_h * out_w * kernel_h * kernel_w);
+    for oh in 0..out_h {
+        for ow in 0..out_w {
+            for kh in 0..kernel_h {
+                for kw in 0..kernel_w {
+                    let y = (oh * stride_h + kh)
+                        .checked_sub(top)
+                        .filter(|&y| y < height);
+                    let x = (ow * stride_w + kw)
+                        .checked_sub(left)
+                        .filter(|&x| x < width);
+                    index.push(match (y, x) {
+                        (Some(y), Some(x)) => (y * width + x) as i64,
+                        _ => cells as i64,
+                    });
+                }
+            }
+        }
+    }
+    let device = x.device();
+    let positions = out_h * out_w;
+    let kernel_cells = kernel_h * kernel_w;
+    let index_len = index.len();
+    let index = Tensor::<B, 1, Int>::from_data(TensorData::new(index, [index_len]), &device);
+    // Cell-major maps `[cells + 1, frames * channels]`: every gathered row is contiguous.
+    let maps = x.reshape([frames * channels, cells]).transpose();
+    let maps = Tensor::cat(
+        vec![maps, Tensor::zeros([1, frames * channels], &device)],
+        0,
+    );
+    let patches = maps
+        .select(0, index)
+        .reshape([positions, kernel_cells, frames, channels])
+        .permute([2, 0, 3, 1])
+        .reshape([frames * positions, channels * kernel_cells]);
+    let [out_channels, _, _, _] = conv.weight.dims();
+    let kernels = conv
+        .weight
+        .val()
+        .reshape([out_channels, channels * kernel_cells])
+        .transpose();
+    let mut out = patches.matmul(kernels);
+    if let Some(bias) = &conv.bias {
+        out = out + bias.val().unsqueeze_dim(0);
+    }
+    out.reshape([frames, positions, out_channels])
+        .swap_dims(1, 2)
+        .reshape([frames, out_channels, out_h, out_w])
 }
