@@ -1221,6 +1221,7 @@ fn data_spec(
     }
     let targets = data_targets(source, s, span, errors);
     let csv = (source == "daily_csv").then(|| csv_spec(s, errors));
+    let grid = (source == "gridded").then(|| grid_spec(s));
     if errors.len() != before {
         return None;
     }
@@ -1237,6 +1238,7 @@ fn data_spec(
         statics: s.get("statics").map(spanned_symbols).unwrap_or_default(),
         targets,
         csv,
+        grid,
         train: period(&s["train"]),
         validation: s.get("validation").map(period),
         test: s.get("test").map(period),
@@ -1280,6 +1282,10 @@ fn data_targets(
             );
             return Vec::new();
         }
+        (None, None) if source == "gridded" => vec![Spanned {
+            value: "discharge".to_string(),
+            span,
+        }],
         (None, None) => vec![Spanned {
             value: crate::data::caravan::STREAMFLOW.to_string(),
             span,
@@ -1302,6 +1308,21 @@ fn data_targets(
         }
     }
     targets
+}
+
+/// Where a `gridded` data set's files are and how its cells become inputs.
+fn grid_spec(s: &BTreeMap<String, Spanned<Value>>) -> GridSpec {
+    let text = |key: &str, default: &str| match s.get(key).map(|v| &v.value) {
+        Some(Value::Text(t)) => t.clone(),
+        Some(other) => other.to_string(),
+        None => default.to_string(),
+    };
+    GridSpec {
+        variable_file: text("variable_file", "meteo/{variable}/{variable}.nc"),
+        gauge_file: text("gauge_file", "gauge/{basin}.txt"),
+        layout: symbol(&s["layout"]),
+        area_km2: s.get("area").map(number),
+    }
 }
 
 /// How a `daily_csv` data set's files are read, checking the settings that depend on each other.

@@ -69,6 +69,8 @@ pub struct DataSpec {
     pub targets: Vec<Spanned<String>>,
     /// How the files of a `daily_csv` data set are read (`None` for the other sources).
     pub csv: Option<CsvSpec>,
+    /// NetCDF and gauge files of a `gridded` data set.
+    pub grid: Option<GridSpec>,
     /// Training period.
     pub train: Spanned<DateRange>,
     /// Validation period.
@@ -105,6 +107,19 @@ pub struct CsvSpec {
     pub area_km2: Option<f64>,
     /// Unit of the target columns: `mm_per_day` (kept), `m3_per_s` or `cfs` (converted to mm/day).
     pub target_units: String,
+}
+
+/// The files and layout of a `gridded` data set.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridSpec {
+    /// A variable's NetCDF file relative to the root, `{variable}` standing for its name.
+    pub variable_file: String,
+    /// A basin's gauge file relative to the root, `{basin}` standing for its id.
+    pub gauge_file: String,
+    /// `grid` (every cell an input) or `basin_mean`.
+    pub layout: String,
+    /// Basin area (km^2) converting the discharge to mm/day; m^3/s without it.
+    pub area_km2: Option<f64>,
 }
 
 /// A resolved setting of a model declaration (defaults filled in).

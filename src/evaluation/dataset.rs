@@ -15,6 +15,7 @@ use crate::data::camels_us::streamflow::cfs_to_mm_per_day;
 use crate::data::camels_us::{read_basin_list, CamelsUs, ForcingSource};
 use crate::data::caravan::{Caravan, CaravanAttributes};
 use crate::data::daily_csv::{self, CsvFormat, DailyTable, DateColumns, Delimiter};
+use crate::data::gridded::{basin_mean_record, read_forcing, DischargeUnit, GridVariable};
 use crate::data::{BasinRecord, DataError, DateRange};
 use crate::syntax::{ScriptError, Span};
 
@@ -64,6 +65,15 @@ impl<'a> Periods<'a> {
             whole,
         }
     }
+
+    /// The span of the first period whose extended range is not covered by `available`.
+    fn outside(&self, available: &DateRange, spec: &DataSpec) -> Span {
+        self.declared
+            .iter()
+            .zip(&self.extended)
+            .find(|(_, range)| !available.covers(range))
+            .map_or(spec.span, |(p, _)| p.span)
+    }
 }
 
 /// Reads everything `spec` declares.
@@ -72,6 +82,7 @@ pub fn load(spec: &DataSpec) -> Result<LoadedData, RunError> {
     match spec.source.as_str() {
         "caravan" => load_caravan(spec, &periods),
         "daily_csv" => load_daily_csv(spec, &periods),
+        "gridded" => load_gridded(spec, &periods),
         _ => load_camels_us(spec, &periods),
     }
 }
@@ -270,6 +281,66 @@ fn load_daily_csv(spec: &DataSpec, periods: &Periods) -> Result<LoadedData, RunE
         .map_err(|e| record_error(&e, spec, basin, periods))?;
         for series in &mut record.targets {
             to_mm_per_day(series, &csv.target_units, area_km2);
+        }
+        records.push(record);
+    }
+    Ok(LoadedData {
+        basins: basins.iter().map(|b| b.value.clone()).collect(),
+        records,
+        statics: vec![Vec::new(); basins.len()],
+        static_names: Vec::new(),
+    })
+}
+
+/// Reads a `gridded` data set: per basin, the NetCDF variables over the whole span of the
+/// periods (every cell a series, or the basin means) and the gauge's discharge (m^3/s, or mm/day
+/// with `area`).
+fn load_gridded(spec: &DataSpec, periods: &Periods) -> Result<LoadedData, RunError> {
+    let grid = spec
+        .grid
+        .as_ref()
+        .expect("the checker gives a gridded data set its file settings");
+    let basins = basin_ids(spec)?;
+    let variables: Vec<GridVariable> = spec
+        .inputs
+        .iter()
+        .map(|v| GridVariable {
+            path: spec
+                .root
+                .join(grid.variable_file.replace("{variable}", &v.value)),
+            name: v.value.clone(),
+        })
+        .collect();
+    let unit = match grid.area_km2 {
+        Some(_) => DischargeUnit::MillimetresPerDay,
+        None => DischargeUnit::CubicMetresPerSecond,
+    };
+    let area_km2 = grid.area_km2.unwrap_or(f64::NAN);
+    let mut records = Vec::with_capacity(basins.len());
+    for basin in &basins {
+        let forcing = read_forcing(&basin.value, &variables, periods.whole).map_err(|e| {
+            let culprit = match &e {
+                DataError::PeriodOutsideRecord { available, .. } => {
+                    periods.outside(available, spec)
+                }
+                _ => spec
+                    .inputs
+                    .iter()
+                    .find(|v| e.to_string().contains(&format!("`{}`", v.value)))
+                    .map_or(spec.span, |v| v.span),
+            };
+            fail(&e, spec, culprit)
+        })?;
+        let gauge = spec
+            .root
+            .join(grid.gauge_file.replace("{basin}", &basin.value));
+        let mut record = basin_mean_record(&basin.value, &forcing, &gauge, unit, area_km2)
+            .map_err(|e| {
+                fail(&e, spec, basin.span).with_label(format!("gauge of basin {}", basin.value))
+            })?;
+        record.target_names = names(&spec.targets);
+        if grid.layout == "grid" {
+            (record.input_names, record.inputs) = forcing.cell_series();
         }
         records.push(record);
     }

@@ -8,6 +8,7 @@ mod daily_csv;
 mod ealstm;
 mod exphydro;
 mod functions;
+mod gridded;
 mod losses;
 mod lstm;
 mod mclstm;
@@ -38,8 +39,12 @@ pub struct CallSpec {
 }
 
 /// Constructors of `data` declarations.
-pub const DATA_SOURCES: &[CallSpec] =
-    &[camels_us::CAMELS_US, caravan::CARAVAN, daily_csv::DAILY_CSV];
+pub const DATA_SOURCES: &[CallSpec] = &[
+    camels_us::CAMELS_US,
+    caravan::CARAVAN,
+    daily_csv::DAILY_CSV,
+    gridded::GRIDDED,
+];
 /// Constructors of `model` declarations.
 pub const MODELS: &[CallSpec] = &[
     lstm::LSTM,
