@@ -28,6 +28,7 @@ use crate::models::ealstm::EaLstm;
 use crate::models::lstm::Lstm;
 use crate::models::weights::{EaLstmWeights, LstmWeights, ModelWeights};
 use crate::training::engine::{AdamSettings, Engine, Loss};
+use crate::training::fused::backend::LstmBackend;
 use crate::training::fused::denormals::FlushDenormals;
 
 /// A sequence-to-one Burn model the engine trains: built from and read back as backend-neutral
@@ -46,7 +47,7 @@ pub trait SequenceModel<B: Backend>: Module<B> {
     fn dropout_probability(&self) -> f64;
 }
 
-impl<B: Backend> SequenceModel<B> for Lstm<B> {
+impl<B: LstmBackend> SequenceModel<B> for Lstm<B> {
     type Weights = LstmWeights;
 
     fn with_weights(weights: &LstmWeights, dropout: f64, device: &B::Device) -> Self {
@@ -66,7 +67,7 @@ impl<B: Backend> SequenceModel<B> for Lstm<B> {
     }
 }
 
-impl<B: Backend> SequenceModel<B> for EaLstm<B> {
+impl<B: LstmBackend> SequenceModel<B> for EaLstm<B> {
     type Weights = EaLstmWeights;
 
     fn with_weights(weights: &EaLstmWeights, dropout: f64, device: &B::Device) -> Self {
