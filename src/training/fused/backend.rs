@@ -13,8 +13,8 @@
 //!   the backward step runs the fused backpropagation through time on them; otherwise it
 //!   differentiates the straightforward path ([`Recurrence::straightforward_final_state`], plain
 //!   tensor operations) with Burn's own autodiff.
-//! - Backends without a fused kernel (`NdArray<f64>`, and `Cuda<f32>` with the `cuda` feature)
-//!   run the straightforward path.
+//! - Backends without a fused kernel (`Cuda<f32>` with the `cuda` feature) run the
+//!   straightforward path.
 //!
 //! The extension lives beside the fused kernels rather than with the models because its
 //! `NdArray` implementation drives their shards directly; the models only call
@@ -35,7 +35,6 @@ use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::{Autodiff, NdArray};
 use burn::tensor::backend::{AutodiffBackend, Backend};
-use burn::tensor::module::linear;
 use burn::tensor::ops::FloatTensor;
 use burn::tensor::{Tensor, TensorData, TensorPrimitive};
 
@@ -115,6 +114,7 @@ impl<B: Backend> Recurrence<B> {
         let exponent = block(-1.0, -2.0);
         let scale = block(1.0, 2.0);
         let offset = block(0.0, -1.0);
+        let bias = bias.unsqueeze::<2>();
         let mut h = Tensor::<B, 2>::zeros([batch, hidden], &device);
         let mut c = Tensor::<B, 2>::zeros([batch, hidden], &device);
         let gate = |a: &Tensor<B, 2>, index: usize| {
@@ -123,8 +123,9 @@ impl<B: Backend> Recurrence<B> {
         };
         for t in 0..steps {
             let x_t = x.clone().narrow(0, t, 1).reshape([batch, features]);
-            let z = linear(x_t, input_weights.clone(), Some(bias.clone()))
-                + linear(h, recurrent_weights.clone(), None);
+            let z = x_t.matmul(input_weights.clone())
+                + bias.clone()
+                + h.matmul(recurrent_weights.clone());
             let e = (z.clamp(-LIMIT, LIMIT) * exponent.clone()).exp();
             let a = e.add_scalar(1.0).recip() * scale.clone() + offset.clone();
             let i = match &input_gate {
@@ -320,42 +321,34 @@ where
 #[derive(Debug, Clone, Copy)]
 pub enum NoFusedKernel {}
 
-/// Implements [`LstmBackend`] with the straightforward path for a backend without a fused
-/// kernel.
-macro_rules! straightforward_lstm_backend {
-    ($backend:ty) => {
-        impl LstmBackend for $backend {
-            type LstmHistory = NoFusedKernel;
-
-            fn lstm_final_state(recurrence: RecurrencePrimitives<Self>) -> FloatTensor<Self> {
-                recurrence
-                    .into_tensors()
-                    .straightforward_final_state()
-                    .into_primitive()
-                    .tensor()
-            }
-
-            fn lstm_final_state_keeping_history(
-                _recurrence: &RecurrencePrimitives<Self>,
-            ) -> Option<(FloatTensor<Self>, NoFusedKernel)> {
-                None
-            }
-
-            fn lstm_backward(
-                history: NoFusedKernel,
-                _final_state_gradient: FloatTensor<Self>,
-                _wanted: WantedGradients,
-            ) -> RecurrenceGradients<Self> {
-                match history {}
-            }
-        }
-    };
-}
-
-straightforward_lstm_backend!(NdArray<f64>);
-
+/// CUDA has no fused kernel: it runs the straightforward path, and its autodiff differentiates
+/// that.
 #[cfg(feature = "cuda")]
-straightforward_lstm_backend!(burn::backend::Cuda<f32>);
+impl LstmBackend for burn::backend::Cuda<f32> {
+    type LstmHistory = NoFusedKernel;
+
+    fn lstm_final_state(recurrence: RecurrencePrimitives<Self>) -> FloatTensor<Self> {
+        recurrence
+            .into_tensors()
+            .straightforward_final_state()
+            .into_primitive()
+            .tensor()
+    }
+
+    fn lstm_final_state_keeping_history(
+        _recurrence: &RecurrencePrimitives<Self>,
+    ) -> Option<(FloatTensor<Self>, NoFusedKernel)> {
+        None
+    }
+
+    fn lstm_backward(
+        history: NoFusedKernel,
+        _final_state_gradient: FloatTensor<Self>,
+        _wanted: WantedGradients,
+    ) -> RecurrenceGradients<Self> {
+        match history {}
+    }
+}
 
 impl LstmBackend for NdArray<f32> {
     type LstmHistory = FusedHistory;
