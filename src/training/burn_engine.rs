@@ -1,8 +1,11 @@
 //! The training engine on any Burn backend: a Burn model ([`Lstm`] or [`EaLstm`]), Burn's
 //! autodiff and Adam.
 //!
-//! This is the backend-generic path (CPU through `ndarray`, NVIDIA GPUs through CUDA) and the
-//! reference the fused CPU engine is checked against. The loss is evaluated in plain Rust on the
+//! This is the backend-generic path (CPU through `ndarray`, NVIDIA GPUs through CUDA). The
+//! models' recurrence is the backend operation of `training::fused::backend`: on the CPU
+//! (`NdArray<f32>`) it runs the fused kernels, with their own backward pass under autodiff; on
+//! other backends it is plain tensor operations, which Burn's autodiff differentiates (the
+//! reference the fused kernels are checked against). The loss is evaluated in plain Rust on the
 //! predictions; its gradient is fed back into the graph as the constant weights of a sum, so
 //! `backward` of `sum(prediction * dloss/dprediction)` yields the parameter gradients.
 //!

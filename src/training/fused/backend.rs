@@ -6,9 +6,11 @@
 //! and for the EA-LSTM a constant input gate `[batch, hidden]`) and return the last hidden state
 //! `h_T` `[batch, hidden]`, which is what the sequence-to-one models read.
 //!
-//! - `NdArray<f32>` runs the fused forward kernels of this module (two threads when the machine
-//!   has them, denormals flushed to zero).
-//! - `Autodiff<B>` for any `B: LstmBackend` records the operation with a custom backward step:
+//! - `NdArray<f32>` runs the fused engine's forward kernels (the batch split into the same two
+//!   shards, on two threads when the machine has them, denormals flushed to zero). Buffers of
+//!   the last finished pass are kept for the next, as the fused engine keeps its own.
+//! - `Autodiff<B>` for any `B: LstmBackend` runs `B`'s operation when no input needs a
+//!   gradient, and otherwise records the operation with a custom backward step:
 //!   when `B` has a fused kernel, the forward pass keeps its activations as the step's state and
 //!   the backward step runs the fused backpropagation through time on them; otherwise it
 //!   differentiates the straightforward path ([`Recurrence::straightforward_final_state`], plain

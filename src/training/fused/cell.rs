@@ -4,9 +4,11 @@
 //! A gate row holds `4 * hidden` values per sample in the order (input, forget, cell candidate,
 //! output). The forward pass turns pre-activations into activations in place (the EA-LSTM's
 //! input gate arrives activated, as it is the same at every step); the backward pass turns the
-//! stored activations into gradients of the pre-activations in place. On x86-64 the
-//! same code is also compiled for AVX-512 and for AVX2, both with fused multiply-adds, and the
-//! widest build the processor supports is chosen at run time.
+//! stored activations into gradients of the pre-activations in place (for the EA-LSTM's
+//! constant input gate, into gradients of its activations, which are summed over the steps
+//! before anything else reads them). On x86-64 the same code is also compiled for AVX-512 and
+//! for AVX2, both with fused multiply-adds, and the widest build the processor supports is
+//! chosen at run time.
 
 use super::activations::{mul_add, sigmoid, tanh};
 
