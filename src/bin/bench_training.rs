@@ -12,9 +12,13 @@
 //! backward, Adam update) and per inference batch (forward only) of:
 //!
 //! - hydro's fused engine (`FusedLstm`) on one and on two threads;
-//! - the Burn path (`BurnEngine` on `Autodiff<NdArray>`), the straightforward reference
-//!   implementation, on one thread (hydro builds burn-ndarray without its multi-threading
-//!   feature); it takes seconds per step, so only a couple of steps are timed;
+//! - the Burn path with the fused operation ("Burn + fused op": `BurnEngine` on
+//!   `Autodiff<NdArray>` with hydro's `Lstm`, whose recurrence is the `LstmBackend` operation
+//!   running the fused kernels on two threads, with Burn's head, autodiff and Adam around it);
+//! - the plain Burn path (`BurnEngine` on `Autodiff<NdArray>` with the recurrence in plain
+//!   tensor operations, the straightforward reference implementation), on one thread (hydro
+//!   builds burn-ndarray without its multi-threading feature); it takes seconds per step, so
+//!   only a couple of steps are timed;
 //! - PyTorch (`nn.LSTM` with `batch_first`, `nn.Linear`, `MSELoss`, `torch.optim.Adam`) on two
 //!   threads, run by `python3` on the script `bench_training.py` beside this file (built into
 //!   the binary), in the same invocation.
@@ -22,9 +26,10 @@
 //! Each time is the mean over the timed calls after one warm-up call, with the fastest call
 //! beside it (a better guide when other work shares the machine); "cores" is the process CPU
 //! time over the wall time of the timed training steps. Ratios compare the fused engine on two
-//! threads with PyTorch and with Burn (below 1: the fused engine is faster).
+//! threads with PyTorch, with Burn + fused op and with plain Burn (below 1: the fused engine is
+//! faster).
 //!
-//! All three start from the same weights and see the same batch, so their losses on the first
+//! All start from the same weights and see the same batch, so their losses on the first
 //! training step must agree to float rounding; the bench prints them and their differences.
 //! PyTorch is optional: without it the bench says so and prints the rest.
 
@@ -34,13 +39,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use burn::module::Module;
+use burn::tensor::backend::Backend;
+use burn::tensor::Tensor;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
 use hydro::data::windows::Batch;
+use hydro::models::lstm::Lstm;
 use hydro::models::weights::{LstmShape, LstmWeights};
-use hydro::training::device::DeviceKind;
+use hydro::training::burn_engine::{BurnEngine, SequenceModel};
+use hydro::training::device::{CpuBackend, DeviceKind};
 use hydro::training::engine::{AdamSettings, Engine};
 use hydro::training::fused::{init_weights, FusedLstm};
 use hydro::training::losses::Mse;
@@ -59,6 +69,36 @@ const LEARNING_RATE: f32 = 1e-3;
 const FORGET_BIAS: f32 = 3.0;
 /// The PyTorch side of the benchmark.
 const TORCH_SCRIPT: &str = include_str!("bench_training.py");
+
+/// The LSTM with its recurrence in plain tensor operations: the plain Burn path, on any backend.
+#[derive(Module, Debug)]
+struct StraightforwardLstm<B: Backend> {
+    /// The model whose weights, head and dropout are used.
+    lstm: Lstm<B>,
+}
+
+impl<B: Backend> SequenceModel<B> for StraightforwardLstm<B> {
+    type Weights = LstmWeights;
+
+    fn with_weights(weights: &LstmWeights, dropout: f64, device: &B::Device) -> Self {
+        StraightforwardLstm {
+            lstm: Lstm::from_weights(weights, dropout, device),
+        }
+    }
+
+    fn weights(&self) -> LstmWeights {
+        self.lstm.to_weights()
+    }
+
+    fn predict(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
+        let final_state = self.lstm.recurrence(x).straightforward_final_state();
+        self.lstm.head_forward(final_state)
+    }
+
+    fn dropout_probability(&self) -> f64 {
+        self.lstm.dropout.prob
+    }
+}
 
 /// What to run, from the command line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -146,6 +186,7 @@ struct Row {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Implementation {
     Fused { threads: usize },
+    BurnFusedOp,
     Burn,
     Torch,
 }
@@ -154,6 +195,7 @@ impl Implementation {
     fn label(self, torch_version: &str) -> String {
         match self {
             Implementation::Fused { .. } => "hydro fused".into(),
+            Implementation::BurnFusedOp => "Burn + fused op".into(),
             Implementation::Burn => "Burn (Autodiff<NdArray>)".into(),
             Implementation::Torch => format!("PyTorch {torch_version}"),
         }
@@ -164,6 +206,7 @@ impl Implementation {
 #[derive(Debug, Clone, Copy, Default)]
 struct FirstLoss {
     fused: f32,
+    burn_fused_op: f32,
     burn: Option<f32>,
     torch: Option<f64>,
 }
@@ -401,6 +444,7 @@ fn ratios(rows: &[Row]) -> String {
         };
         for (other, name) in [
             (Implementation::Torch, "fused 2T / PyTorch"),
+            (Implementation::BurnFusedOp, "fused 2T / Burn + op"),
             (Implementation::Burn, "fused 2T / Burn"),
         ] {
             if let Some(other) = find(hidden, other) {
@@ -425,8 +469,8 @@ fn loss_check(losses: &[(usize, FirstLoss)]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:>6}  {:>12} {:>12} {:>10} {:>12} {:>10}",
-        "hidden", "fused", "Burn", "|diff|", "PyTorch", "|diff|"
+        "{:>6}  {:>12} {:>15} {:>10} {:>12} {:>10} {:>12} {:>10}",
+        "hidden", "fused", "Burn + fused op", "|diff|", "Burn", "|diff|", "PyTorch", "|diff|"
     );
     for (hidden, loss) in losses {
         let fused = f64::from(loss.fused);
@@ -434,11 +478,13 @@ fn loss_check(losses: &[(usize, FirstLoss)]) -> String {
             Some(v) => (format!("{v:.7}"), format!("{:.2e}", (v - fused).abs())),
             None => ("-".to_string(), "-".to_string()),
         };
+        let (op, op_diff) = other(Some(f64::from(loss.burn_fused_op)));
         let (burn, burn_diff) = other(loss.burn.map(f64::from));
         let (torch, torch_diff) = other(loss.torch);
         let _ = writeln!(
             out,
-            "{hidden:>6}  {fused:>12.7} {burn:>12} {burn_diff:>10} {torch:>12} {torch_diff:>10}"
+            "{hidden:>6}  {fused:>12.7} {op:>15} {op_diff:>10} {burn:>12} {burn_diff:>10} \
+             {torch:>12} {torch_diff:>10}"
         );
     }
     out
@@ -479,13 +525,29 @@ fn main() {
             }
             rows.push(row);
         }
+        println!("timing Burn + fused op, hidden {hidden}, {repeats} steps");
+        let mut engine = DeviceKind::Cpu
+            .burn_engine(weights(hidden), adam(), 0.0, 1)
+            .expect("the CPU is always available");
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        let (row, first) = bench_engine(
+            engine.as_mut(),
+            Implementation::BurnFusedOp,
+            &threads.to_string(),
+            hidden,
+            &batch,
+            repeats,
+        );
+        loss.burn_fused_op = first;
+        rows.push(row);
         if let Some(burn_repeats) = options.burn_repeats(hidden) {
             println!("timing Burn, hidden {hidden}, {burn_repeats} steps (seconds each)");
-            let mut engine = DeviceKind::Cpu
-                .burn_engine(weights(hidden), adam(), 0.0, 1)
-                .expect("the CPU is always available");
+            let mut engine = BurnEngine::<
+                burn::backend::Autodiff<CpuBackend>,
+                StraightforwardLstm<burn::backend::Autodiff<CpuBackend>>,
+            >::new(weights(hidden), adam(), 0.0, 1, Default::default());
             let (row, first) = bench_engine(
-                engine.as_mut(),
+                &mut engine,
                 Implementation::Burn,
                 "1",
                 hidden,

@@ -16,6 +16,10 @@
 //! batches hold them); the static attributes are read at the first step. The prediction is
 //! `head(dropout(h_T))`. Parameters convert exactly to and from the backend-neutral
 //! [`EaLstmWeights`].
+//!
+//! The recurrence runs as one backend operation ([`LstmBackend`], see
+//! `training::fused::backend`) given the input gate, so the model stays generic while
+//! `NdArray<f32>` and its autodiff run hydro's fused kernels.
 
 use std::path::Path;
 
@@ -25,8 +29,11 @@ use burn::nn::{Dropout, Initializer, Linear, LinearConfig};
 use burn::tensor::backend::Backend;
 use burn::tensor::{s, Tensor, TensorData};
 
-use crate::models::lstm::{flat_transposed, recorder, transposed, values, ModelFileError, LIMIT};
+use crate::models::lstm::{
+    flat_transposed, gate_bias, recorder, transposed, values, ModelFileError, LIMIT,
+};
 use crate::models::weights::{EaLstmShape, EaLstmWeights};
+use crate::training::fused::backend::{LstmBackend, Recurrence};
 
 /// Sizes and regularisation of an [`EaLstm`].
 #[derive(Config, Debug)]
@@ -181,16 +188,16 @@ impl<B: Backend> EaLstm<B> {
         z.neg().exp().add_scalar(1.0).recip()
     }
 
-    /// Predictions `[batch, outputs]` for inputs `x` of shape `[batch, steps, features]`, the
-    /// features being the dynamic inputs followed by the static attributes.
-    ///
-    /// As in the LSTM module, the recurrence loops over the steps and takes all three gate
-    /// activations from one exponential over the gate block. Dropout acts on the last hidden
-    /// state only under an autodiff backend.
+    /// The recurrence of this model over inputs `x` of shape `[batch, steps, features]` (the
+    /// dynamic inputs followed by the static attributes), to run with
+    /// [`Recurrence::final_state`] (the backend's operation) or
+    /// [`Recurrence::straightforward_final_state`] (plain tensor operations): the dynamic
+    /// inputs, and the input gate of the static attributes of the first step (of zero
+    /// attributes for windows without steps, whose state stays zero anyway).
     ///
     /// # Panics
     /// If `features` is not the number of dynamic inputs plus static attributes.
-    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
+    pub fn recurrence(&self, x: Tensor<B, 3>) -> Recurrence<B> {
         let [batch, steps, features] = x.dims();
         let EaLstmShape {
             dynamic,
@@ -203,46 +210,26 @@ impl<B: Backend> EaLstm<B> {
             dynamic + statics,
             "EA-LSTM inputs are the dynamic inputs followed by the static attributes"
         );
-        let device = x.device();
-        let mut h = Tensor::<B, 2>::zeros([batch, hidden], &device);
-        if steps == 0 {
-            return self.head.forward(self.dropout.forward(h));
-        }
-        let gates = 3 * hidden;
-        let x_s = x
-            .clone()
-            .slice([0..batch, 0..1, dynamic..features])
-            .reshape([batch, statics]);
-        let i = self.input_gate(x_s);
-        // Step-major rows of the dynamic inputs, one contiguous block per step.
-        let x = x
-            .slice([0..batch, 0..steps, 0..dynamic])
-            .swap_dims(0, 1)
-            .reshape([steps, batch * dynamic]);
-        // sigmoid(z) = 1 / (1 + exp(-z)) for f, o and tanh(z) = 2 / (1 + exp(-2z)) - 1 for g:
-        // per gate block, the factor of the exponent, the scale and the offset.
-        let block = |sigmoid_gate: f32, candidate: f32| {
-            let mut values = vec![sigmoid_gate; gates];
-            values[hidden..2 * hidden].fill(candidate);
-            Tensor::<B, 2>::from_data(TensorData::new(values, [1, gates]), &device)
+        let x_s = if steps == 0 {
+            Tensor::zeros([batch, statics], &x.device())
+        } else {
+            x.clone()
+                .slice([0..batch, 0..1, dynamic..features])
+                .reshape([batch, statics])
         };
-        let exponent = block(-1.0, -2.0);
-        let scale = block(1.0, 2.0);
-        let offset = block(0.0, -1.0);
-        let mut c = Tensor::<B, 2>::zeros([batch, hidden], &device);
-        for t in 0..steps {
-            let x_t = x.clone().narrow(0, t, 1).reshape([batch, dynamic]);
-            let z = self.input.forward(x_t) + self.recurrent.forward(h);
-            let e = (z.clamp(-LIMIT, LIMIT) * exponent.clone()).exp();
-            let a = e.add_scalar(1.0).recip() * scale.clone() + offset.clone();
-            let f = a.clone().slice([0..batch, 0..hidden]);
-            let g = a.clone().slice([0..batch, hidden..2 * hidden]);
-            let o = a.slice([0..batch, 2 * hidden..gates]);
-            c = f * c + i.clone() * g;
-            let e = (c.clone().clamp(-LIMIT, LIMIT) * -2.0).exp();
-            h = o * (e.add_scalar(1.0).recip() * 2.0 - 1.0);
+        Recurrence {
+            x: x.slice([0..batch, 0..steps, 0..dynamic]),
+            input_weights: self.input.weight.val(),
+            recurrent_weights: self.recurrent.weight.val(),
+            bias: gate_bias(&self.input, 3 * hidden),
+            input_gate: Some(self.input_gate(x_s)),
         }
-        self.head.forward(self.dropout.forward(h))
+    }
+
+    /// Predictions `[batch, outputs]` for the last hidden state `h_T` (`[batch, hidden]`): the
+    /// head after dropout, which acts only under an autodiff backend.
+    pub fn head_forward(&self, final_state: Tensor<B, 2>) -> Tensor<B, 2> {
+        self.head.forward(self.dropout.forward(final_state))
     }
 
     /// Writes the parameters to `path` with its extension set to `.mpk` (named MessagePack,
@@ -302,5 +289,19 @@ impl<B: Backend> EaLstm<B> {
             });
         }
         Ok(model)
+    }
+}
+
+impl<B: LstmBackend> EaLstm<B> {
+    /// Predictions `[batch, outputs]` for inputs `x` of shape `[batch, steps, features]`, the
+    /// features being the dynamic inputs followed by the static attributes: the head, after
+    /// dropout, on the last hidden state of the recurrence, which the backend runs as one
+    /// operation ([`LstmBackend`]: fused kernels on `NdArray<f32>`, plain tensor operations
+    /// elsewhere).
+    ///
+    /// # Panics
+    /// If `features` is not the number of dynamic inputs plus static attributes.
+    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
+        self.head_forward(self.recurrence(x).final_state())
     }
 }

@@ -12,6 +12,10 @@
 //! starting from zero states. The prediction is `head(dropout(h_T))`, the head applied to the
 //! last hidden state, as in the rainfall-runoff LSTMs of Kratzert et al. Parameters convert
 //! exactly to and from the backend-neutral [`LstmWeights`].
+//!
+//! The recurrence runs as one backend operation ([`LstmBackend`], see
+//! `training::fused::backend`), so the model stays generic while `NdArray<f32>` and its autodiff
+//! run hydro's fused kernels.
 
 use std::path::Path;
 
@@ -23,6 +27,7 @@ use burn::tensor::backend::Backend;
 use burn::tensor::{s, Tensor, TensorData};
 
 use crate::models::weights::{EaLstmShape, LstmShape, LstmWeights};
+use crate::training::fused::backend::{LstmBackend, Recurrence};
 
 /// Sizes and regularisation of an [`Lstm`].
 #[derive(Config, Debug)]
@@ -186,48 +191,24 @@ impl<B: Backend> Lstm<B> {
         }
     }
 
-    /// Predictions `[batch, outputs]` for inputs `x` of shape `[batch, steps, features]`.
-    ///
-    /// The recurrence loops over the steps, projecting each step's inputs and the previous
-    /// hidden state onto the gates. (Projecting all steps in one product and slicing the result
-    /// per step would be slower to train: the gradient of every slice of a tensor is a tensor of
-    /// the full size, which makes the backward pass quadratic in the number of steps.) All four
-    /// gate activations come from one exponential over the gate block, as
-    /// `sigmoid(z) = 1 / (1 + exp(-z))` and `tanh(z) = 2 / (1 + exp(-2z)) - 1`. Dropout acts on
-    /// the last hidden state only under an autodiff backend.
-    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
-        let [batch, steps, features] = x.dims();
+    /// The recurrence of this model over inputs `x` of shape `[batch, steps, features]`, to
+    /// run with [`Recurrence::final_state`] (the backend's operation) or
+    /// [`Recurrence::straightforward_final_state`] (plain tensor operations).
+    pub fn recurrence(&self, x: Tensor<B, 3>) -> Recurrence<B> {
         let gates = self.input.weight.shape().dims::<2>()[1];
-        let hidden = gates / 4;
-        let device = x.device();
-        // Step-major rows, so that every step's inputs are one contiguous block.
-        let x = x.swap_dims(0, 1).reshape([steps, batch * features]);
-        // sigmoid(z) = 1 / (1 + exp(-z)) for i, f, o and tanh(z) = 2 / (1 + exp(-2z)) - 1 for g:
-        // per gate block, the factor of the exponent, the scale and the offset.
-        let block = |sigmoid_gate: f32, candidate: f32| {
-            let mut values = vec![sigmoid_gate; gates];
-            values[2 * hidden..3 * hidden].fill(candidate);
-            Tensor::<B, 2>::from_data(TensorData::new(values, [1, gates]), &device)
-        };
-        let exponent = block(-1.0, -2.0);
-        let scale = block(1.0, 2.0);
-        let offset = block(0.0, -1.0);
-        let mut h = Tensor::<B, 2>::zeros([batch, hidden], &device);
-        let mut c = Tensor::<B, 2>::zeros([batch, hidden], &device);
-        for t in 0..steps {
-            let x_t = x.clone().narrow(0, t, 1).reshape([batch, features]);
-            let z = self.input.forward(x_t) + self.recurrent.forward(h);
-            let e = (z.clamp(-LIMIT, LIMIT) * exponent.clone()).exp();
-            let a = e.add_scalar(1.0).recip() * scale.clone() + offset.clone();
-            let i = a.clone().slice([0..batch, 0..hidden]);
-            let f = a.clone().slice([0..batch, hidden..2 * hidden]);
-            let g = a.clone().slice([0..batch, 2 * hidden..3 * hidden]);
-            let o = a.slice([0..batch, 3 * hidden..gates]);
-            c = f * c + i * g;
-            let e = (c.clone().clamp(-LIMIT, LIMIT) * -2.0).exp();
-            h = o * (e.add_scalar(1.0).recip() * 2.0 - 1.0);
+        Recurrence {
+            x,
+            input_weights: self.input.weight.val(),
+            recurrent_weights: self.recurrent.weight.val(),
+            bias: gate_bias(&self.input, gates),
+            input_gate: None,
         }
-        self.head.forward(self.dropout.forward(h))
+    }
+
+    /// Predictions `[batch, outputs]` for the last hidden state `h_T` (`[batch, hidden]`): the
+    /// head after dropout, which acts only under an autodiff backend.
+    pub fn head_forward(&self, final_state: Tensor<B, 2>) -> Tensor<B, 2> {
+        self.head.forward(self.dropout.forward(final_state))
     }
 
     /// Writes the parameters to `path` with its extension set to `.mpk` (named MessagePack,
@@ -280,6 +261,24 @@ impl<B: Backend> Lstm<B> {
             });
         }
         Ok(model)
+    }
+}
+
+impl<B: LstmBackend> Lstm<B> {
+    /// Predictions `[batch, outputs]` for inputs `x` of shape `[batch, steps, features]`: the
+    /// head, after dropout, on the last hidden state of the recurrence, which the backend runs
+    /// as one operation ([`LstmBackend`]: fused kernels on `NdArray<f32>`, plain tensor
+    /// operations elsewhere).
+    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
+        self.head_forward(self.recurrence(x).final_state())
+    }
+}
+
+/// The bias of a gate projection (zeros when it has none), `[gates]`.
+pub(crate) fn gate_bias<B: Backend>(linear: &Linear<B>, gates: usize) -> Tensor<B, 1> {
+    match &linear.bias {
+        Some(bias) => bias.val(),
+        None => Tensor::zeros([gates], &linear.weight.device()),
     }
 }
 

@@ -1,8 +1,11 @@
 //! The training engine on any Burn backend: a Burn model ([`Lstm`] or [`EaLstm`]), Burn's
 //! autodiff and Adam.
 //!
-//! This is the backend-generic path (CPU through `ndarray`, NVIDIA GPUs through CUDA) and the
-//! reference the fused CPU engine is checked against. The loss is evaluated in plain Rust on the
+//! This is the backend-generic path (CPU through `ndarray`, NVIDIA GPUs through CUDA). The
+//! models' recurrence is the backend operation of `training::fused::backend`: on the CPU
+//! (`NdArray<f32>`) it runs the fused kernels, with their own backward pass under autodiff; on
+//! other backends it is plain tensor operations, which Burn's autodiff differentiates (the
+//! reference the fused kernels are checked against). The loss is evaluated in plain Rust on the
 //! predictions; its gradient is fed back into the graph as the constant weights of a sum, so
 //! `backward` of `sum(prediction * dloss/dprediction)` yields the parameter gradients.
 //!
@@ -28,6 +31,7 @@ use crate::models::ealstm::EaLstm;
 use crate::models::lstm::Lstm;
 use crate::models::weights::{EaLstmWeights, LstmWeights, ModelWeights};
 use crate::training::engine::{AdamSettings, Engine, Loss};
+use crate::training::fused::backend::LstmBackend;
 use crate::training::fused::denormals::FlushDenormals;
 
 /// A sequence-to-one Burn model the engine trains: built from and read back as backend-neutral
@@ -46,7 +50,7 @@ pub trait SequenceModel<B: Backend>: Module<B> {
     fn dropout_probability(&self) -> f64;
 }
 
-impl<B: Backend> SequenceModel<B> for Lstm<B> {
+impl<B: LstmBackend> SequenceModel<B> for Lstm<B> {
     type Weights = LstmWeights;
 
     fn with_weights(weights: &LstmWeights, dropout: f64, device: &B::Device) -> Self {
@@ -66,7 +70,7 @@ impl<B: Backend> SequenceModel<B> for Lstm<B> {
     }
 }
 
-impl<B: Backend> SequenceModel<B> for EaLstm<B> {
+impl<B: LstmBackend> SequenceModel<B> for EaLstm<B> {
     type Weights = EaLstmWeights;
 
     fn with_weights(weights: &EaLstmWeights, dropout: f64, device: &B::Device) -> Self {

@@ -7,7 +7,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use burn::backend::Autodiff;
-use burn::tensor::backend::AutodiffBackend;
 
 use crate::models::ealstm::EaLstm;
 use crate::models::exphydro::ExpHydro;
@@ -15,6 +14,7 @@ use crate::models::mclstm::McLstm;
 use crate::models::weights::ModelWeights;
 use crate::training::burn_engine::BurnEngine;
 use crate::training::engine::{AdamSettings, Engine};
+use crate::training::fused::backend::AutodiffLstmBackend;
 
 /// The CPU backend: `ndarray`, single precision.
 pub type CpuBackend = burn::backend::NdArray<f32>;
@@ -79,8 +79,9 @@ impl DeviceKind {
 pub trait BackendTask {
     /// What the task returns.
     type Output;
-    /// Runs the task on backend `B` (an autodiff backend; its inner backend serves inference).
-    fn run<B: AutodiffBackend>(self, device: B::Device) -> Self::Output;
+    /// Runs the task on backend `B` (an autodiff backend; its inner backend serves inference;
+    /// both run the LSTM recurrence as one operation).
+    fn run<B: AutodiffLstmBackend>(self, device: B::Device) -> Self::Output;
 }
 
 /// The task of building a [`BurnEngine`] behind a trait object.
@@ -94,7 +95,7 @@ struct NewEngine {
 impl BackendTask for NewEngine {
     type Output = Box<dyn Engine>;
 
-    fn run<B: AutodiffBackend>(self, device: B::Device) -> Box<dyn Engine> {
+    fn run<B: AutodiffLstmBackend>(self, device: B::Device) -> Box<dyn Engine> {
         let (adam, dropout, seed) = (self.adam, self.dropout, self.seed);
         match self.weights {
             ModelWeights::Lstm(weights) => {

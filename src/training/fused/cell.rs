@@ -4,9 +4,11 @@
 //! A gate row holds `4 * hidden` values per sample in the order (input, forget, cell candidate,
 //! output). The forward pass turns pre-activations into activations in place (the EA-LSTM's
 //! input gate arrives activated, as it is the same at every step); the backward pass turns the
-//! stored activations into gradients of the pre-activations in place. On x86-64 the
-//! same code is also compiled for AVX-512 and for AVX2, both with fused multiply-adds, and the
-//! widest build the processor supports is chosen at run time.
+//! stored activations into gradients of the pre-activations in place (for the EA-LSTM's
+//! constant input gate, into gradients of its activations, which are summed over the steps
+//! before anything else reads them). On x86-64 the same code is also compiled for AVX-512 and
+//! for AVX2, both with fused multiply-adds, and the widest build the processor supports is
+//! chosen at run time.
 
 use super::activations::{mul_add, sigmoid, tanh};
 
@@ -90,7 +92,23 @@ multiversioned! {
         cell_gradient: &mut [f32],
         gate_gradient: &mut [f32],
         hidden: usize,
-    ) => backward_body
+    ) => backward_lstm_body
+}
+
+multiversioned! {
+    /// Backward step of the EA-LSTM for a block of samples: as [`backward`], except that the
+    /// input-gate block of each row of `gate_gradient` receives the gradient of the loss with
+    /// respect to the constant input gate's activations (not its pre-activations), which the
+    /// caller sums over the steps.
+    pub fn backward_constant_input_gate(
+        activations: &[f32],
+        previous_cell: Option<&[f32]>,
+        cell: &[f32],
+        hidden_gradient: &[f32],
+        cell_gradient: &mut [f32],
+        gate_gradient: &mut [f32],
+        hidden: usize,
+    ) => backward_ealstm_body
 }
 
 /// Portable body of [`forward`].
@@ -206,7 +224,53 @@ fn forward_row<const FMA: bool, const FIRST: bool, const ACTIVATE_INPUT: bool>(
 
 /// Portable body of [`backward`].
 #[inline(always)]
-fn backward_body<const FMA: bool>(
+fn backward_lstm_body<const FMA: bool>(
+    activations: &[f32],
+    previous_cell: Option<&[f32]>,
+    cell: &[f32],
+    hidden_gradient: &[f32],
+    cell_gradient: &mut [f32],
+    gate_gradient: &mut [f32],
+    hidden: usize,
+) {
+    backward_body::<FMA, false>(
+        activations,
+        previous_cell,
+        cell,
+        hidden_gradient,
+        cell_gradient,
+        gate_gradient,
+        hidden,
+    );
+}
+
+/// Portable body of [`backward_constant_input_gate`].
+#[inline(always)]
+fn backward_ealstm_body<const FMA: bool>(
+    activations: &[f32],
+    previous_cell: Option<&[f32]>,
+    cell: &[f32],
+    hidden_gradient: &[f32],
+    cell_gradient: &mut [f32],
+    gate_gradient: &mut [f32],
+    hidden: usize,
+) {
+    backward_body::<FMA, true>(
+        activations,
+        previous_cell,
+        cell,
+        hidden_gradient,
+        cell_gradient,
+        gate_gradient,
+        hidden,
+    );
+}
+
+/// Backward step for a block of samples; the input-gate block of `gate_gradient` receives the
+/// gradient with respect to the gate's activations when `CONSTANT_INPUT`, its pre-activations
+/// otherwise.
+#[inline(always)]
+fn backward_body<const FMA: bool, const CONSTANT_INPUT: bool>(
     activations: &[f32],
     previous_cell: Option<&[f32]>,
     cell: &[f32],
@@ -229,19 +293,40 @@ fn backward_body<const FMA: bool>(
         match previous_cell {
             Some(previous) => {
                 let c_prev = &previous[sample * hidden..(sample + 1) * hidden];
-                backward_row::<FMA, false>(activation_row, c_prev, c, dh, dc, di, df, dg, d_o);
+                backward_row::<FMA, false, CONSTANT_INPUT>(
+                    activation_row,
+                    c_prev,
+                    c,
+                    dh,
+                    dc,
+                    di,
+                    df,
+                    dg,
+                    d_o,
+                );
             }
-            None => backward_row::<FMA, true>(activation_row, &[], c, dh, dc, di, df, dg, d_o),
+            None => backward_row::<FMA, true, CONSTANT_INPUT>(
+                activation_row,
+                &[],
+                c,
+                dh,
+                dc,
+                di,
+                df,
+                dg,
+                d_o,
+            ),
         }
     }
 }
 
 /// Backward step of one sample: `activations` are its (input, forget, cell, output) gate
 /// activations and `c_prev` its previous cell state (ignored when `FIRST`, as `c_0` is zero);
-/// the gradients of the four gate pre-activations go to `di`, `df`, `dg` and `d_o`.
+/// the gradients of the four gate pre-activations go to `di`, `df`, `dg` and `d_o`, except that
+/// `di` receives the gradient of the input gate's activation when `CONSTANT_INPUT`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)] // Separate slices let the compiler see they are disjoint.
-fn backward_row<const FMA: bool, const FIRST: bool>(
+fn backward_row<const FMA: bool, const FIRST: bool, const CONSTANT_INPUT: bool>(
     activations: &[f32],
     c_prev: &[f32],
     c: &[f32],
@@ -266,7 +351,11 @@ fn backward_row<const FMA: bool, const FIRST: bool>(
         let d_c = mul_add::<FMA>(dh[j] * o, 1.0 - tanh_c * tanh_c, dc[j]);
         let d_forget = if FIRST { 0.0 } else { d_c * c_prev[j] };
         dc[j] = d_c * f;
-        di[j] = d_c * g * i * (1.0 - i);
+        di[j] = if CONSTANT_INPUT {
+            d_c * g
+        } else {
+            d_c * g * i * (1.0 - i)
+        };
         df[j] = d_forget * f * (1.0 - f);
         dg[j] = d_c * i * (1.0 - g * g);
         d_o[j] = d_output * o * (1.0 - o);

@@ -21,7 +21,7 @@ use crate::models::weights::{EaLstmWeights, LstmWeights, ModelWeights};
 use crate::training::engine::{AdamSettings, Engine, Loss};
 
 /// Number of parts a batch is split into (one per thread when two are available).
-const SHARDS: usize = 2;
+pub(super) const SHARDS: usize = 2;
 
 /// Weights of a model the fused engine trains: [`LstmWeights`] or [`EaLstmWeights`].
 pub trait FusedModel: FlatWeights + Clone + Into<ModelWeights> {}
@@ -213,7 +213,7 @@ impl<W: FusedModel> FusedEngine<W> {
         let window = steps * shape.features();
         for_each_shard(&mut self.shards, samples, self.parallel, |shard, range| {
             let x = &x[range.start * window..range.end * window];
-            shard.forward(&view, x, range.len(), steps, history);
+            shard.forward(&view, x, None, range.len(), steps, history);
         });
         self.head_inputs.resize(samples * hidden, 0.0);
         for (index, shard) in self.shards.iter().enumerate() {
@@ -264,6 +264,7 @@ impl<W: FusedModel> FusedEngine<W> {
             shard.backward(
                 &view,
                 &state_gradient[range.start * hidden..range.end * hidden],
+                false,
             );
         });
         recurrent_gradient.fill(0.0);
@@ -318,7 +319,7 @@ impl<W: FusedModel> Engine for FusedEngine<W> {
 }
 
 /// Writes the transpose of `matrix` (`[rows][columns]`) into `transposed` (`[columns][rows]`).
-fn transpose(matrix: &[f32], rows: usize, columns: usize, transposed: &mut [f32]) {
+pub(super) fn transpose(matrix: &[f32], rows: usize, columns: usize, transposed: &mut [f32]) {
     for row in 0..rows {
         for column in 0..columns {
             transposed[column * rows + row] = matrix[row * columns + column];
@@ -327,7 +328,7 @@ fn transpose(matrix: &[f32], rows: usize, columns: usize, transposed: &mut [f32]
 }
 
 /// Adds the transpose of `values` (`[rows][columns]`) to `totals` (`[columns][rows]`).
-fn add_transposed(totals: &mut [f32], values: &[f32], rows: usize, columns: usize) {
+pub(super) fn add_transposed(totals: &mut [f32], values: &[f32], rows: usize, columns: usize) {
     for row in 0..rows {
         for column in 0..columns {
             totals[column * rows + row] += values[row * columns + column];
@@ -336,7 +337,7 @@ fn add_transposed(totals: &mut [f32], values: &[f32], rows: usize, columns: usiz
 }
 
 /// Adds `values` to `totals` element by element.
-fn add(totals: &mut [f32], values: &[f32]) {
+pub(super) fn add(totals: &mut [f32], values: &[f32]) {
     for (total, value) in totals.iter_mut().zip(values) {
         *total += value;
     }
@@ -352,7 +353,7 @@ fn head<'a>(layout: &ParameterLayout, parameters: &'a [f32]) -> Head<'a> {
 }
 
 /// Samples of shard `index` when `samples` are split into [`SHARDS`] nearly equal parts.
-fn shard_range(index: usize, samples: usize) -> Range<usize> {
+pub(super) fn shard_range(index: usize, samples: usize) -> Range<usize> {
     let per_shard = samples.div_ceil(SHARDS);
     let start = (index * per_shard).min(samples);
     start..(start + per_shard).min(samples)
@@ -360,7 +361,7 @@ fn shard_range(index: usize, samples: usize) -> Range<usize> {
 
 /// Runs `work` on every shard with its range of samples: on spawned threads (each flushing
 /// denormals) besides the calling one when `parallel`, else one after another.
-fn for_each_shard<W>(shards: &mut [Shard], samples: usize, parallel: bool, work: W)
+pub(super) fn for_each_shard<W>(shards: &mut [Shard], samples: usize, parallel: bool, work: W)
 where
     W: Fn(&mut Shard, Range<usize>) + Sync,
 {

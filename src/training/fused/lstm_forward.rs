@@ -1,7 +1,7 @@
 //! Forward pass of a shard: per step one product of the step's inputs and previous hidden state
 //! with the stacked weights, then one fused element-wise pass over the step's gates. The
-//! EA-LSTM's input gate is computed once per window from the static attributes, before the
-//! steps, and copied into each step's gate rows.
+//! EA-LSTM's input gate is computed once per window from the static attributes (or given by the
+//! caller), before the steps, and copied into each step's gate rows.
 
 use super::activations::sigmoid;
 use super::cell;
@@ -12,10 +12,14 @@ impl Shard {
     /// Runs the model over `x` (`[samples][steps][features]`, batch-major as in a batch),
     /// keeping the activations of every step for the backward pass when `history`.
     /// [`Shard::copy_final_state`] then gives `h_T`.
+    ///
+    /// An EA-LSTM takes its constant input gate from `input_gates` (activations,
+    /// `[samples][hidden]`) when given, else computes it from the static attributes in `x`.
     pub(super) fn forward(
         &mut self,
         model: &ModelView,
         x: &[f32],
+        input_gates: Option<&[f32]>,
         samples: usize,
         steps: usize,
         history: bool,
@@ -25,11 +29,20 @@ impl Shard {
         let width = step_width(shape);
         let features = shape.features();
         self.prepare(shape, samples, steps, history);
+        assert!(
+            input_gates.is_none() || shape.statics.is_some(),
+            "only an EA-LSTM has a constant input gate"
+        );
+        self.input_gates_given = input_gates.is_some();
         if samples == 0 {
             return;
         }
-        if let Some(statics) = shape.statics {
-            self.set_input_gates(model, x, samples, steps, statics);
+        match (input_gates, shape.statics) {
+            (Some(given), Some(_)) => {
+                self.input_gates[..samples * hidden].copy_from_slice(given);
+            }
+            (None, Some(statics)) => self.set_input_gates(model, x, samples, steps, statics),
+            (_, None) => {}
         }
         let step_gates = shape.step_gates();
         let offset = shape.step_gate_offset();

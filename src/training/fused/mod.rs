@@ -7,11 +7,13 @@
 //! Parts: [`engine`] (the [`FusedLstm`] and [`FusedEaLstm`] engines), `lstm_forward` and
 //! `lstm_backward` (the passes over one shard of a batch), `cell` and `activations` (their
 //! element-wise kernels), `matmul` (the matrix products), `head`, `parameters` (the flat
-//! parameter vector), [`adam`] (clipping and the optimiser), [`init`] (initial weights) and
-//! [`denormals`].
+//! parameter vector), [`adam`] (clipping and the optimiser), [`init`] (initial weights),
+//! [`denormals`], and [`backend`] (the recurrence as a Burn backend extension, which runs these
+//! kernels under Burn models).
 
 mod activations;
 pub mod adam;
+pub mod backend;
 mod cell;
 pub mod denormals;
 pub mod engine;
@@ -24,6 +26,7 @@ mod parameters;
 mod shard;
 
 pub use adam::{clip_grad_norm, Adam};
+pub use backend::{AutodiffLstmBackend, LstmBackend, Recurrence};
 pub use denormals::set_flush_denormals;
 pub use engine::{FusedEaLstm, FusedEngine, FusedLstm, FusedModel};
 pub use init::{init_ealstm_weights, init_weights};

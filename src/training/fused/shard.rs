@@ -32,7 +32,7 @@ pub fn step_width(shape: CellShape) -> usize {
 /// A training pass keeps every step (`history`) for the backward pass; an inference pass keeps
 /// only what the next step reads, in alternating blocks, so its memory does not grow with the
 /// look-back.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Shard {
     /// Samples in the current pass.
     pub(super) samples: usize,
@@ -40,6 +40,9 @@ pub struct Shard {
     pub(super) steps: usize,
     /// Whether the current pass keeps every step.
     pub(super) history: bool,
+    /// EA-LSTM: whether the current pass was given its input gates, rather than computing them
+    /// from static attributes in the inputs.
+    pub(super) input_gates_given: bool,
     /// What each step reads: row `(t, s)` is `x_t`, one and `h_{t-1}` of sample `s`
     /// (`inputs + 1 + hidden` values); one block of `samples` rows per step, the block after the
     /// last step holding `h_T`.
@@ -67,6 +70,9 @@ pub struct Shard {
     /// EA-LSTM: this shard's gradient of the static input-gate weights and bias, transposed like
     /// them: `[statics + 1][hidden]`.
     pub(super) static_gradient: Vec<f32>,
+    /// Gradient of the loss with respect to the step inputs, `[samples][steps][features]`, when
+    /// the last backward pass was asked for it.
+    pub(super) input_gradient: Vec<f32>,
 }
 
 impl Shard {
