@@ -586,6 +586,19 @@ impl Checker {
                     );
                 }
             }
+            "cnn_lstm" if data.grid.as_ref().map(|g| g.layout.as_str()) != Some("grid") => {
+                fail(
+                    format!(
+                        "the CNN-LSTM `{}` convolves over grids, which `{}` does not have",
+                        model.name, data.name
+                    ),
+                    format!(
+                        "data set `{}` is not a `gridded` data set with `layout = grid`",
+                        data.name
+                    ),
+                    "train it on a `gridded` data set (its default layout is `grid`)".into(),
+                );
+            }
             "exphydro" => {
                 let missing: Vec<&str> = EXPHYDRO_INPUTS
                     .iter()
@@ -1168,6 +1181,14 @@ fn model_spec(name: &str, architecture: &str, s: &BTreeMap<String, Spanned<Value
                 Value::Integer(i) => SettingValue::Integer(*i),
                 Value::Number(x) => SettingValue::Number(*x),
                 Value::Symbol(n) => SettingValue::Name(n.clone()),
+                Value::List(items)
+                    if !items.is_empty()
+                        && items
+                            .iter()
+                            .all(|i| matches!(i.value, Value::Integer(_) | Value::Number(_))) =>
+                {
+                    SettingValue::Numbers(items.iter().map(number).collect())
+                }
                 Value::List(_) => SettingValue::Names(symbols(value)),
                 _ => return None,
             };

@@ -134,6 +134,8 @@ pub enum SettingValue {
     Name(String),
     /// A list of names (e.g. input variables).
     Names(Vec<String>),
+    /// A list of numbers (e.g. channels of convolutions).
+    Numbers(Vec<f64>),
 }
 
 /// A complete model declaration: its architecture and every setting of it, defaults included.
@@ -180,6 +182,14 @@ impl ModelSpec {
         }
     }
 
+    /// The list-of-numbers setting `name`, if given.
+    pub fn numbers(&self, name: &str) -> Option<Vec<f64>> {
+        match self.settings.get(name) {
+            Some(SettingValue::Numbers(numbers)) => Some(numbers.clone()),
+            _ => None,
+        }
+    }
+
     /// The list-of-names setting `name` (empty when absent).
     pub fn names(&self, name: &str) -> Vec<String> {
         match self.settings.get(name) {
@@ -198,6 +208,10 @@ impl ModelSpec {
                 SettingValue::Number(x) => format!("{k} {x}"),
                 SettingValue::Name(n) => format!("{k} {n}"),
                 SettingValue::Names(n) => format!("{k} [{}]", n.join(", ")),
+                SettingValue::Numbers(n) => format!(
+                    "{k} [{}]",
+                    n.iter().map(f64::to_string).collect::<Vec<_>>().join(", ")
+                ),
             })
             .collect::<Vec<_>>()
             .join(", ")

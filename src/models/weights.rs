@@ -145,6 +145,20 @@ pub enum ModelWeights {
     McLstm(McLstmWeights),
     /// Differentiable EXP-HYDRO.
     ExpHydro(ExpHydroParameters),
+    /// A CNN-LSTM.
+    CnnLstm(CnnLstmWeights),
+}
+
+/// Weights of a CNN-LSTM: its configuration and its parameters as a Burn record (binary, full
+/// precision), which loads into the module on any backend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CnnLstmWeights {
+    /// The `CnnLstmConfig` as JSON.
+    pub config: String,
+    /// The module's record.
+    pub record: Vec<u8>,
+    /// Number of trainable values.
+    pub parameters: usize,
 }
 
 impl ModelWeights {
@@ -155,6 +169,7 @@ impl ModelWeights {
             ModelWeights::EaLstm(weights) => weights.parameter_count(),
             ModelWeights::McLstm(weights) => weights.parameter_count(),
             ModelWeights::ExpHydro(weights) => weights.parameter_count(),
+            ModelWeights::CnnLstm(weights) => weights.parameters,
         }
     }
 }
@@ -162,6 +177,12 @@ impl ModelWeights {
 impl From<McLstmWeights> for ModelWeights {
     fn from(weights: McLstmWeights) -> Self {
         ModelWeights::McLstm(weights)
+    }
+}
+
+impl From<CnnLstmWeights> for ModelWeights {
+    fn from(weights: CnnLstmWeights) -> Self {
+        ModelWeights::CnnLstm(weights)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::models::ealstm::EaLstm;
 use crate::models::exphydro::ExpHydro;
 use crate::models::mclstm::McLstm;
 use crate::models::weights::ModelWeights;
+use crate::training::architectures::GridCnnLstm;
 use crate::training::burn_engine::BurnEngine;
 use crate::training::engine::{AdamSettings, Engine};
 use crate::training::fused::backend::AutodiffLstmBackend;
@@ -109,6 +110,9 @@ impl BackendTask for NewEngine {
             )),
             ModelWeights::ExpHydro(weights) => Box::new(BurnEngine::<B, ExpHydro<B>>::new(
                 weights, adam, 0.0, seed, device,
+            )),
+            ModelWeights::CnnLstm(weights) => Box::new(BurnEngine::<B, GridCnnLstm<B>>::new(
+                weights, adam, dropout, seed, device,
             )),
         }
     }

@@ -4,6 +4,7 @@
 
 mod camels_us;
 mod caravan;
+mod cnn_lstm;
 mod daily_csv;
 mod ealstm;
 mod exphydro;
@@ -51,6 +52,7 @@ pub const MODELS: &[CallSpec] = &[
     ealstm::EALSTM,
     mclstm::MCLSTM,
     exphydro::EXPHYDRO,
+    cnn_lstm::CNN_LSTM,
 ];
 /// Training losses.
 pub const LOSSES: &[CallSpec] = &[

@@ -4,11 +4,14 @@
 //! engine that trains it on a device. Adding an architecture is one file here plus one line in
 //! [`ARCHITECTURES`] (and its parameter table in `checking/library/`).
 
+mod cnn_lstm;
 mod columns;
 mod ealstm;
 mod exphydro;
 mod lstm;
 mod mclstm;
+
+pub use cnn_lstm::GridCnnLstm;
 
 use crate::checking::plan::ModelSpec;
 use crate::models::weights::ModelWeights;
@@ -74,6 +77,7 @@ pub const ARCHITECTURES: &[&dyn Architecture] = &[
     &ealstm::EaLstmArchitecture,
     &mclstm::McLstmArchitecture,
     &exphydro::ExpHydroArchitecture,
+    &cnn_lstm::CnnLstmArchitecture,
 ];
 
 /// The architecture called `name`.
