@@ -163,3 +163,43 @@ train t = cnn on camels { epochs = 1 }
     );
     assert!(text.contains("`layout = grid`"), "{text}");
 }
+
+#[test]
+fn a_two_layer_lstm_trains_through_burn_on_the_basin_means() {
+    let script = format!(
+        "{DATA}
+data means = grids {{ layout = basin_mean }}
+model deep = lstm {{ hidden = 6, layers = 2 }}
+train d = deep on means {{ epochs = 4, batch = 16, learning_rate = 0.01, seed = 3 }}
+"
+    );
+    let plan = match check_text("g.hydro", None, script, &env()) {
+        Ok(plan) => plan,
+        Err((sources, errors)) => panic!("{}", render_plain(&errors, &sources)),
+    };
+    let runs_dir = std::env::temp_dir().join(format!("hydro-deep-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&runs_dir);
+    let options = RunOptions {
+        runs_dir,
+        device: None,
+    };
+    let dir = run(&plan, Path::new("g.hydro"), &options).unwrap_or_else(|e| panic!("{e:?}"));
+    let log = read(dir.join("log.txt"));
+    assert!(log.contains("burn engine"), "{log}");
+    let config: serde_json::Value =
+        serde_json::from_str(&read(dir.join("d/weights_config.json"))).unwrap();
+    assert_eq!(config["layers"], 2);
+    assert_eq!(
+        (config["inputs"].as_u64(), config["hidden"].as_u64()),
+        (Some(2), Some(6))
+    );
+    // 2 layers of 4 * 6 gates over (inputs + hidden + bias), and a head of 6 + 1:
+    // 24 * (2 + 6 + 1) + 24 * (6 + 6 + 1) + 7 = 216 + 312 + 7 = 535.
+    assert!(log.contains("535 parameters"), "{log}");
+    let losses: Vec<f64> = read(dir.join("d/training_log.csv"))
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+        .collect();
+    assert!(losses[3] < losses[0], "{losses:?}");
+}

@@ -401,7 +401,7 @@ fn input_gates_csv<'a>(
 /// loadable into their Burn modules on any backend) or as `dir/<file>.json` (the MC-LSTM's and
 /// EXP-HYDRO's backend-neutral weights; EXP-HYDRO's physical parameters also go to
 /// `dir/<file>_parameters.csv`), or as a Burn binary record `dir/<file>.bin` with its
-/// configuration `dir/<file>_config.json` (the CNN-LSTM).
+/// configuration `dir/<file>_config.json` (the CNN-LSTM, an LSTM of several layers).
 fn save_weights(
     weights: &ModelWeights,
     model: &ModelSpec,
@@ -429,7 +429,7 @@ fn save_weights(
                 .map_err(|e| failed(e.to_string()))
         }
         ModelWeights::McLstm(weights) => write(format!("{file}.json"), to_json(weights)),
-        ModelWeights::CnnLstm(weights) => {
+        ModelWeights::CnnLstm(weights) | ModelWeights::StackedLstm(weights) => {
             write(format!("{file}_config.json"), weights.config.clone())?;
             std::fs::write(dir.join(format!("{file}.bin")), &weights.record)
                 .map_err(|e| failed(format!("{file}.bin: {e}")))

@@ -146,14 +146,17 @@ pub enum ModelWeights {
     /// Differentiable EXP-HYDRO.
     ExpHydro(ExpHydroParameters),
     /// A CNN-LSTM.
-    CnnLstm(CnnLstmWeights),
+    CnnLstm(RecordWeights),
+    /// An LSTM of several layers.
+    StackedLstm(RecordWeights),
 }
 
-/// Weights of a CNN-LSTM: its configuration and its parameters as a Burn record (binary, full
-/// precision), which loads into the module on any backend.
+/// Weights of a model kept as a Burn module (the CNN-LSTM, the stacked LSTM): its configuration
+/// and its parameters as a Burn record (binary, full precision), which loads into the module
+/// on any backend.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CnnLstmWeights {
-    /// The `CnnLstmConfig` as JSON.
+pub struct RecordWeights {
+    /// The module's configuration (`CnnLstmConfig`, `StackedLstmConfig`) as JSON.
     pub config: String,
     /// The module's record.
     pub record: Vec<u8>,
@@ -169,7 +172,9 @@ impl ModelWeights {
             ModelWeights::EaLstm(weights) => weights.parameter_count(),
             ModelWeights::McLstm(weights) => weights.parameter_count(),
             ModelWeights::ExpHydro(weights) => weights.parameter_count(),
-            ModelWeights::CnnLstm(weights) => weights.parameters,
+            ModelWeights::CnnLstm(weights) | ModelWeights::StackedLstm(weights) => {
+                weights.parameters
+            }
         }
     }
 }
@@ -177,12 +182,6 @@ impl ModelWeights {
 impl From<McLstmWeights> for ModelWeights {
     fn from(weights: McLstmWeights) -> Self {
         ModelWeights::McLstm(weights)
-    }
-}
-
-impl From<CnnLstmWeights> for ModelWeights {
-    fn from(weights: CnnLstmWeights) -> Self {
-        ModelWeights::CnnLstm(weights)
     }
 }
 

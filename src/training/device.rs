@@ -11,8 +11,9 @@ use burn::backend::Autodiff;
 use crate::models::ealstm::EaLstm;
 use crate::models::exphydro::ExpHydro;
 use crate::models::mclstm::McLstm;
+use crate::models::stacked_lstm::StackedLstm;
 use crate::models::weights::ModelWeights;
-use crate::training::architectures::GridCnnLstm;
+use crate::training::architectures::{CnnLstmRecord, GridCnnLstm, StackedLstmRecord};
 use crate::training::burn_engine::BurnEngine;
 use crate::training::engine::{AdamSettings, Engine};
 use crate::training::fused::backend::AutodiffLstmBackend;
@@ -112,7 +113,18 @@ impl BackendTask for NewEngine {
                 weights, adam, 0.0, seed, device,
             )),
             ModelWeights::CnnLstm(weights) => Box::new(BurnEngine::<B, GridCnnLstm<B>>::new(
-                weights, adam, dropout, seed, device,
+                CnnLstmRecord(weights),
+                adam,
+                dropout,
+                seed,
+                device,
+            )),
+            ModelWeights::StackedLstm(weights) => Box::new(BurnEngine::<B, StackedLstm<B>>::new(
+                StackedLstmRecord(weights),
+                adam,
+                dropout,
+                seed,
+                device,
             )),
         }
     }

@@ -15,6 +15,12 @@ pub const LSTM: CallSpec = CallSpec {
             doc: "size of the hidden and cell state",
         },
         Param {
+            name: "layers",
+            kind: ParamKind::Integer { min: 1, max: 16 },
+            default: Default::Integer(1),
+            doc: "stacked LSTM layers (1 trains on the fused CPU kernels; more through Burn)",
+        },
+        Param {
             name: "dropout",
             kind: ParamKind::Number { min: 0.0, max: 0.99 },
             default: Default::Number(0.0),

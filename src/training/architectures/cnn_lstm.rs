@@ -12,7 +12,7 @@ use super::columns::SelectedColumns;
 use super::{burn_engine, Architecture, EngineRequest};
 use crate::data::gridded::parse_cell_name;
 use crate::models::cnn_lstm::{CnnLstm, CnnLstmConfig};
-use crate::models::weights::{CnnLstmWeights, ModelWeights};
+use crate::models::weights::{ModelWeights, RecordWeights};
 use crate::training::burn_engine::SequenceModel;
 use crate::training::device::CpuBackend;
 use crate::training::engine::Engine;
@@ -34,14 +34,26 @@ impl<B: Backend> GridCnnLstm<B> {
     }
 }
 
-fn recorder() -> BinBytesRecorder<FullPrecisionSettings> {
+/// The recorder of [`RecordWeights`]: binary, full precision.
+pub(super) fn recorder() -> BinBytesRecorder<FullPrecisionSettings> {
     BinBytesRecorder::default()
 }
 
-impl<B: Backend> SequenceModel<B> for GridCnnLstm<B> {
-    type Weights = CnnLstmWeights;
+/// The record weights of a CNN-LSTM.
+#[derive(Debug, Clone)]
+pub struct CnnLstmRecord(pub RecordWeights);
 
-    fn with_weights(weights: &CnnLstmWeights, _dropout: f64, device: &B::Device) -> Self {
+impl From<CnnLstmRecord> for ModelWeights {
+    fn from(weights: CnnLstmRecord) -> Self {
+        ModelWeights::CnnLstm(weights.0)
+    }
+}
+
+impl<B: Backend> SequenceModel<B> for GridCnnLstm<B> {
+    type Weights = CnnLstmRecord;
+
+    fn with_weights(weights: &CnnLstmRecord, _dropout: f64, device: &B::Device) -> Self {
+        let weights = &weights.0;
         let config: CnnLstmConfig =
             serde_json::from_str(&weights.config).expect("the configuration was written by serde");
         let record = recorder()
@@ -53,14 +65,14 @@ impl<B: Backend> SequenceModel<B> for GridCnnLstm<B> {
         }
     }
 
-    fn weights(&self) -> CnnLstmWeights {
-        CnnLstmWeights {
+    fn weights(&self) -> CnnLstmRecord {
+        CnnLstmRecord(RecordWeights {
             config: self.config.clone(),
             record: recorder()
                 .record(self.model.clone().into_record(), ())
                 .expect("a record serialises"),
             parameters: self.model.parameter_count(),
-        }
+        })
     }
 
     fn predict(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
@@ -110,7 +122,7 @@ impl Architecture for CnnLstmArchitecture {
         }
         config.cnn_features().map_err(|e| e.to_string())?;
         let weights = match &request.weights {
-            Some(ModelWeights::CnnLstm(weights)) => weights.clone(),
+            Some(ModelWeights::CnnLstm(weights)) => CnnLstmRecord(weights.clone()),
             _ => {
                 let device = Default::default();
                 CpuBackend::seed(&device, request.seed);

@@ -1,8 +1,19 @@
-//! `lstm`: a sequence-to-one LSTM, static attributes concatenated to every step; trained on the
-//! fused CPU kernels, or through Burn on any device.
+//! `lstm`: a sequence-to-one LSTM, static attributes concatenated to every step; one layer
+//! trains on the fused CPU kernels (or through Burn on any device), several stacked layers
+//! ([`StackedLstm`]) through Burn.
 
+use burn::module::Module;
+use burn::record::Recorder;
+use burn::tensor::backend::Backend;
+use burn::tensor::Tensor;
+
+use super::cnn_lstm::recorder;
 use super::{burn_engine, Architecture, EngineRequest};
+use crate::models::stacked_lstm::{StackedLstm, StackedLstmConfig};
+use crate::models::weights::RecordWeights;
 use crate::models::weights::{LstmShape, ModelWeights};
+use crate::training::burn_engine::SequenceModel;
+use crate::training::device::CpuBackend;
 use crate::training::device::DeviceKind;
 use crate::training::engine::Engine;
 use crate::training::fused::{init_weights, FusedLstm};
@@ -17,6 +28,9 @@ impl Architecture for LstmArchitecture {
 
     fn engine(&self, request: &EngineRequest) -> Result<Box<dyn Engine>, String> {
         let model = request.model;
+        if model.integer("layers") > 1 {
+            return stacked_engine(request);
+        }
         let weights = match &request.weights {
             Some(ModelWeights::Lstm(weights)) => weights.clone(),
             _ => {
@@ -38,10 +52,91 @@ impl Architecture for LstmArchitecture {
     }
 
     fn engine_name(&self, request: &EngineRequest) -> &'static str {
-        if request.device == DeviceKind::Cpu && request.cpu_engine == "fused" {
+        let one_layer = request.model.integer("layers") == 1;
+        if one_layer && request.device == DeviceKind::Cpu && request.cpu_engine == "fused" {
             "fused"
         } else {
             "burn"
         }
+    }
+}
+
+/// The Burn engine of an LSTM of several layers.
+fn stacked_engine(request: &EngineRequest) -> Result<Box<dyn Engine>, String> {
+    let model = request.model;
+    let weights = match &request.weights {
+        Some(ModelWeights::StackedLstm(weights)) => weights.clone(),
+        _ => {
+            let config = StackedLstmConfig::new(
+                request.inputs.len() + request.statics,
+                model.integer("hidden") as usize,
+                request.outputs,
+            )
+            .with_layers(model.integer("layers") as usize)
+            .with_dropout(model.number("dropout"))
+            .with_initial_forget_bias(model.number("initial_forget_bias"));
+            let device = Default::default();
+            CpuBackend::seed(&device, request.seed);
+            let module = config.init::<CpuBackend>(&device);
+            record_weights(&module)
+        }
+    };
+    burn_engine(
+        request,
+        ModelWeights::StackedLstm(weights),
+        model.number("dropout"),
+    )
+}
+
+/// The record weights of a stacked LSTM module.
+fn record_weights<B: Backend>(module: &StackedLstm<B>) -> RecordWeights {
+    let config = StackedLstmConfig::new(
+        module.layers[0].input.weight.dims()[0],
+        module.hidden(),
+        module.head.weight.dims()[1],
+    )
+    .with_layers(module.layers.len())
+    .with_dropout(module.dropout.prob);
+    RecordWeights {
+        config: serde_json::to_string(&config).expect("a configuration serialises"),
+        record: recorder()
+            .record(module.clone().into_record(), ())
+            .expect("a record serialises"),
+        parameters: module.parameter_count(),
+    }
+}
+
+/// The record weights of an LSTM of several layers.
+#[derive(Debug, Clone)]
+pub struct StackedLstmRecord(pub RecordWeights);
+
+impl From<StackedLstmRecord> for ModelWeights {
+    fn from(weights: StackedLstmRecord) -> Self {
+        ModelWeights::StackedLstm(weights.0)
+    }
+}
+
+impl<B: Backend> SequenceModel<B> for StackedLstm<B> {
+    type Weights = StackedLstmRecord;
+
+    fn with_weights(weights: &StackedLstmRecord, _dropout: f64, device: &B::Device) -> Self {
+        let config: StackedLstmConfig = serde_json::from_str(&weights.0.config)
+            .expect("the configuration was written by serde");
+        let record = recorder()
+            .load(weights.0.record.clone(), device)
+            .expect("the record was written by the same recorder");
+        config.init::<B>(device).load_record(record)
+    }
+
+    fn weights(&self) -> StackedLstmRecord {
+        StackedLstmRecord(record_weights(self))
+    }
+
+    fn predict(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
+        self.forward(x)
+    }
+
+    fn dropout_probability(&self) -> f64 {
+        self.dropout.prob
     }
 }

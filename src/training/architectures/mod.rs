@@ -11,7 +11,8 @@ mod exphydro;
 mod lstm;
 mod mclstm;
 
-pub use cnn_lstm::GridCnnLstm;
+pub use cnn_lstm::{CnnLstmRecord, GridCnnLstm};
+pub use lstm::StackedLstmRecord;
 
 use crate::checking::plan::ModelSpec;
 use crate::models::weights::ModelWeights;
