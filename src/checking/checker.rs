@@ -494,21 +494,6 @@ impl Checker {
             (&model, &data, &decl.on)
         {
             self.model_on_data(model, data, on.span);
-            if model.architecture == "ealstm" && data.statics.is_empty() {
-                self.errors.push(
-                    ScriptError::new(
-                        on.span,
-                        format!("the EA-LSTM `{}` needs static attributes", model.name),
-                    )
-                    .with_label(format!("data set `{}` has no `statics`", data.name))
-                    .with_help(format!(
-                        "its input gate is computed from each basin's static attributes: set \
-                         `statics = [...]` in `{}` (e.g. `statics = kratzert_attributes` from \
-                         \"camels_us.hydro\"), or train an `lstm`",
-                        data.name
-                    )),
-                );
-            }
         }
         if let Some(Completed::Data(data)) = &data {
             self.needs_validation(&settings, data);
@@ -539,7 +524,8 @@ impl Checker {
         }
     }
 
-    /// Checks that the data set gives the model what its architecture reads: the MC-LSTM's
+    /// Checks that the data set gives the model what its architecture reads: the EA-LSTM's
+    /// static attributes, the MC-LSTM's
     /// mass inputs among the inputs and a cell besides the sink; EXP-HYDRO's four forcings and
     /// no static attributes (which it would ignore).
     fn model_on_data(&mut self, model: &ModelSpec, data: &DataSpec, on: Span) {
@@ -552,6 +538,16 @@ impl Checker {
             );
         };
         match model.architecture.as_str() {
+            "ealstm" if data.statics.is_empty() => fail(
+                format!("the EA-LSTM `{}` needs static attributes", model.name),
+                format!("data set `{}` has no `statics`", data.name),
+                format!(
+                    "its input gate is computed from each basin's static attributes: set \
+                     `statics = [...]` in `{}` (e.g. `statics = kratzert_attributes` from \
+                     \"camels_us.hydro\"), or train an `lstm`",
+                    data.name
+                ),
+            ),
             "mclstm" => {
                 for mass in model.names("mass_inputs") {
                     if !inputs.contains(&mass.as_str()) {

@@ -65,15 +65,6 @@ impl<'a> Periods<'a> {
             whole,
         }
     }
-
-    /// The span of the first period whose extended range is not covered by `available`.
-    fn outside(&self, available: &DateRange, spec: &DataSpec) -> Span {
-        self.declared
-            .iter()
-            .zip(&self.extended)
-            .find(|(_, range)| !available.covers(range))
-            .map_or(spec.span, |(p, _)| p.span)
-    }
 }
 
 /// Reads everything `spec` declares.
@@ -318,19 +309,18 @@ fn load_gridded(spec: &DataSpec, periods: &Periods) -> Result<LoadedData, RunErr
     let area_km2 = grid.area_km2.unwrap_or(f64::NAN);
     let mut records = Vec::with_capacity(basins.len());
     for basin in &basins {
-        let forcing = read_forcing(&basin.value, &variables, periods.whole).map_err(|e| {
-            let culprit = match &e {
-                DataError::PeriodOutsideRecord { available, .. } => {
-                    periods.outside(available, spec)
+        let forcing =
+            read_forcing(&basin.value, &variables, periods.whole).map_err(|e| match &e {
+                DataError::PeriodOutsideRecord { .. } => record_error(&e, spec, basin, periods),
+                _ => {
+                    // Point at the variable the error names, if any.
+                    let variable = spec
+                        .inputs
+                        .iter()
+                        .find(|v| e.to_string().contains(&format!("`{}`", v.value)));
+                    fail(&e, spec, variable.map_or(spec.span, |v| v.span)).into()
                 }
-                _ => spec
-                    .inputs
-                    .iter()
-                    .find(|v| e.to_string().contains(&format!("`{}`", v.value)))
-                    .map_or(spec.span, |v| v.span),
-            };
-            fail(&e, spec, culprit)
-        })?;
+            })?;
         let gauge = spec
             .root
             .join(grid.gauge_file.replace("{basin}", &basin.value));

@@ -27,7 +27,7 @@ use crate::plots::hydrograph::hydrograph;
 use crate::syntax::ScriptError;
 
 /// Windows predicted per engine call.
-const PREDICTION_BATCH: usize = 512;
+pub(super) const PREDICTION_BATCH: usize = 512;
 
 /// One basin's observed and simulated series of every target over a period.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::dataset::LoadedData;
 use super::error::RunError;
+use super::evaluate::PREDICTION_BATCH;
 use super::run_dir::RunDirectory;
 use crate::checking::plan::{ModelSpec, TrainSpec, TrainingMode};
 use crate::data::normalization::basin_target_std;
@@ -256,21 +257,19 @@ pub fn train(
     for line in &lines {
         run_dir.note(line);
     }
-    if engines.len() < groups.len() {
-        // Interrupted during a local run: the remaining basins keep untrained weights, said
-        // in the log; predictions of them are still produced so the run can be inspected.
-        for _ in engines.len()..groups.len() {
-            engines.push(new_engine(&request)?);
-        }
+    // Interrupted during a local run: the remaining basins keep untrained weights, said in
+    // the log; predictions of them are still produced so the run can be inspected.
+    for _ in engines.len()..groups.len() {
+        engines.push(new_engine(&request)?);
     }
     let mut csv =
         String::from("model,epoch,mean_loss,validation_loss,learning_rate,batches,seconds\n");
-    for (model, e) in &log.labelled_epochs {
+    for e in &log.epochs {
         let validation = e.validation_loss.map(|v| v.to_string()).unwrap_or_default();
         let _ = writeln!(
             csv,
-            "{model},{},{},{validation},{},{},{:.3}",
-            e.epoch, e.mean_loss, e.learning_rate, e.batches, e.seconds
+            "{},{},{},{validation},{},{},{:.3}",
+            e.model, e.epoch, e.mean_loss, e.learning_rate, e.batches, e.seconds
         );
     }
     run_dir.write(dir.join("training_log.csv"), &csv)?;
@@ -352,7 +351,8 @@ fn usable_samples_in(
     merged.expect("at least one period")
 }
 
-/// Mean loss of `engine`'s predictions over `samples` (batches of 512), without dropout.
+/// Mean loss of `engine`'s predictions over `samples` (in prediction-sized batches), without
+/// dropout.
 fn mean_loss(
     engine: &mut dyn Engine,
     loss: &dyn Loss,
@@ -361,7 +361,7 @@ fn mean_loss(
 ) -> f64 {
     let mut total = 0.0;
     let mut count = 0usize;
-    for chunk in samples.chunks(512) {
+    for chunk in samples.chunks(PREDICTION_BATCH) {
         let batch = make_batch(chunk);
         let prediction = engine.predict(&batch);
         let (value, _) = loss.value_and_gradient(&prediction, &batch);

@@ -39,27 +39,14 @@ pub struct LoopSettings {
     pub patience: Option<usize>,
 }
 
-impl LoopSettings {
-    /// Plain settings: constant learning rate, no early stopping.
-    pub fn new(epochs: usize, batch: usize, seed: u64, learning_rate: f32) -> Self {
-        LoopSettings {
-            epochs,
-            batch,
-            seed,
-            learning_rate,
-            samples_per_epoch: None,
-            schedule: ScheduleSpec::Constant,
-            patience: None,
-        }
-    }
-}
-
 /// The loss of the current weights on the validation samples, computed after every epoch.
 pub type Validation<'a> = &'a dyn Fn(&mut dyn Engine) -> f64;
 
 /// What one epoch did.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EpochLog {
+    /// The label of the loop that ran it (the run's name, with the basin in a local run).
+    pub model: String,
     /// 1-based epoch number.
     pub epoch: usize,
     /// Mean batch loss over the epoch.
@@ -79,8 +66,6 @@ pub struct EpochLog {
 pub struct TrainingLog {
     /// One entry per finished (or interrupted) epoch.
     pub epochs: Vec<EpochLog>,
-    /// The epochs again, each with the label of the loop that ran it.
-    pub labelled_epochs: Vec<(String, EpochLog)>,
     /// Whether the user stopped training early.
     pub interrupted: bool,
     /// Whether early stopping ended training before the last epoch.
@@ -95,7 +80,6 @@ impl TrainingLog {
     /// Appends the log of another loop (the next basin of a local run).
     pub fn absorb(&mut self, other: TrainingLog) {
         self.epochs.extend(other.epochs);
-        self.labelled_epochs.extend(other.labelled_epochs);
         self.interrupted |= other.interrupted;
         self.stopped_early |= other.stopped_early;
         self.best_epoch = other.best_epoch.or(self.best_epoch);
@@ -153,6 +137,7 @@ pub fn train(
         if done > 0 {
             let validation_loss = validation.map(|validate| validate(engine));
             let entry = EpochLog {
+                model: label.to_string(),
                 epoch,
                 mean_loss: total / done as f64,
                 batches: done,
@@ -173,7 +158,6 @@ pub fn train(
             ));
             progress.suspend(|| report(&line));
             log.epochs.push(entry);
-            log.labelled_epochs.push((label.to_string(), entry));
             if let Some(v) = validation_loss {
                 if v < best_loss {
                     best_loss = v;

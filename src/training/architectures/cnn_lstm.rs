@@ -4,11 +4,11 @@
 //! `[channels, rows, columns]`, and any other per-step features follow as extra features.
 
 use burn::module::Module;
-use burn::record::{BinBytesRecorder, FullPrecisionSettings, Recorder};
 use burn::tensor::backend::Backend;
 use burn::tensor::{s, Tensor};
 
 use super::columns::SelectedColumns;
+use super::records::{decode, encode};
 use super::{burn_engine, Architecture, EngineRequest};
 use crate::data::gridded::parse_cell_name;
 use crate::models::cnn_lstm::{CnnLstm, CnnLstmConfig};
@@ -34,11 +34,6 @@ impl<B: Backend> GridCnnLstm<B> {
     }
 }
 
-/// The recorder of [`RecordWeights`]: binary, full precision.
-pub(super) fn recorder() -> BinBytesRecorder<FullPrecisionSettings> {
-    BinBytesRecorder::default()
-}
-
 /// The record weights of a CNN-LSTM.
 #[derive(Debug, Clone)]
 pub struct CnnLstmRecord(pub RecordWeights);
@@ -53,26 +48,18 @@ impl<B: Backend> SequenceModel<B> for GridCnnLstm<B> {
     type Weights = CnnLstmRecord;
 
     fn with_weights(weights: &CnnLstmRecord, _dropout: f64, device: &B::Device) -> Self {
-        let weights = &weights.0;
-        let config: CnnLstmConfig =
-            serde_json::from_str(&weights.config).expect("the configuration was written by serde");
-        let record = recorder()
-            .load(weights.record.clone(), device)
-            .expect("the record was written by the same recorder");
         GridCnnLstm {
-            model: config.init::<B>(device).load_record(record),
-            config: weights.config.clone(),
+            model: decode(&weights.0, device, |c: &CnnLstmConfig| c.init(device)),
+            config: weights.0.config.clone(),
         }
     }
 
     fn weights(&self) -> CnnLstmRecord {
-        CnnLstmRecord(RecordWeights {
-            config: self.config.clone(),
-            record: recorder()
-                .record(self.model.clone().into_record(), ())
-                .expect("a record serialises"),
-            parameters: self.model.parameter_count(),
-        })
+        CnnLstmRecord(encode(
+            self.config.clone(),
+            &self.model,
+            self.model.parameter_count(),
+        ))
     }
 
     fn predict(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {

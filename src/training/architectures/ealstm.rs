@@ -1,9 +1,8 @@
 //! `ealstm`: the Entity-Aware LSTM (Kratzert et al. 2019), whose input gate is set by the static
 //! attributes; trained on the fused CPU kernels, or through Burn on any device.
 
-use super::{burn_engine, Architecture, EngineRequest};
+use super::{burn_engine, fused_on_cpu, Architecture, EngineRequest};
 use crate::models::weights::{EaLstmShape, ModelWeights};
-use crate::training::device::DeviceKind;
 use crate::training::engine::Engine;
 use crate::training::fused::{init_ealstm_weights, FusedEaLstm};
 
@@ -31,7 +30,7 @@ impl Architecture for EaLstmArchitecture {
             }
         };
         let dropout = model.number("dropout");
-        if self.engine_name(request) == "fused" {
+        if fused_on_cpu(request) {
             let engine = FusedEaLstm::new(weights, request.adam, dropout as f32, request.seed);
             return Ok(Box::new(engine));
         }
@@ -39,7 +38,7 @@ impl Architecture for EaLstmArchitecture {
     }
 
     fn engine_name(&self, request: &EngineRequest) -> &'static str {
-        if request.device == DeviceKind::Cpu && request.cpu_engine == "fused" {
+        if fused_on_cpu(request) {
             "fused"
         } else {
             "burn"

@@ -2,19 +2,16 @@
 //! trains on the fused CPU kernels (or through Burn on any device), several stacked layers
 //! ([`StackedLstm`]) through Burn.
 
-use burn::module::Module;
-use burn::record::Recorder;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
-use super::cnn_lstm::recorder;
-use super::{burn_engine, Architecture, EngineRequest};
+use super::records::{decode, encode};
+use super::{burn_engine, fused_on_cpu, Architecture, EngineRequest};
 use crate::models::stacked_lstm::{StackedLstm, StackedLstmConfig};
 use crate::models::weights::RecordWeights;
 use crate::models::weights::{LstmShape, ModelWeights};
 use crate::training::burn_engine::SequenceModel;
 use crate::training::device::CpuBackend;
-use crate::training::device::DeviceKind;
 use crate::training::engine::Engine;
 use crate::training::fused::{init_weights, FusedLstm};
 
@@ -44,7 +41,7 @@ impl Architecture for LstmArchitecture {
             }
         };
         let dropout = model.number("dropout");
-        if self.engine_name(request) == "fused" {
+        if fused_on_cpu(request) {
             let engine = FusedLstm::new(weights, request.adam, dropout as f32, request.seed);
             return Ok(Box::new(engine));
         }
@@ -52,8 +49,7 @@ impl Architecture for LstmArchitecture {
     }
 
     fn engine_name(&self, request: &EngineRequest) -> &'static str {
-        let one_layer = request.model.integer("layers") == 1;
-        if one_layer && request.device == DeviceKind::Cpu && request.cpu_engine == "fused" {
+        if request.model.integer("layers") == 1 && fused_on_cpu(request) {
             "fused"
         } else {
             "burn"
@@ -97,13 +93,8 @@ fn record_weights<B: Backend>(module: &StackedLstm<B>) -> RecordWeights {
     )
     .with_layers(module.layers.len())
     .with_dropout(module.dropout.prob);
-    RecordWeights {
-        config: serde_json::to_string(&config).expect("a configuration serialises"),
-        record: recorder()
-            .record(module.clone().into_record(), ())
-            .expect("a record serialises"),
-        parameters: module.parameter_count(),
-    }
+    let config = serde_json::to_string(&config).expect("a configuration serialises");
+    encode(config, module, module.parameter_count())
 }
 
 /// The record weights of an LSTM of several layers.
@@ -120,12 +111,7 @@ impl<B: Backend> SequenceModel<B> for StackedLstm<B> {
     type Weights = StackedLstmRecord;
 
     fn with_weights(weights: &StackedLstmRecord, _dropout: f64, device: &B::Device) -> Self {
-        let config: StackedLstmConfig = serde_json::from_str(&weights.0.config)
-            .expect("the configuration was written by serde");
-        let record = recorder()
-            .load(weights.0.record.clone(), device)
-            .expect("the record was written by the same recorder");
-        config.init::<B>(device).load_record(record)
+        decode(&weights.0, device, |c: &StackedLstmConfig| c.init(device))
     }
 
     fn weights(&self) -> StackedLstmRecord {

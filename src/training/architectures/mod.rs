@@ -10,6 +10,7 @@ mod ealstm;
 mod exphydro;
 mod lstm;
 mod mclstm;
+mod records;
 
 pub use cnn_lstm::{CnnLstmRecord, GridCnnLstm};
 pub use lstm::StackedLstmRecord;
@@ -91,6 +92,11 @@ pub fn architecture(name: &str) -> &'static dyn Architecture {
         .copied()
         .find(|a| a.name() == name)
         .unwrap_or_else(|| panic!("no architecture `{name}` is registered"))
+}
+
+/// Whether the request asks for the fused CPU kernels (for architectures that have them).
+fn fused_on_cpu(request: &EngineRequest) -> bool {
+    request.device == DeviceKind::Cpu && request.cpu_engine == "fused"
 }
 
 /// The Burn engine for `weights` on the request's device (the error says how to get the device).
