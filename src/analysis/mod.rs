@@ -7,6 +7,8 @@
 
 pub mod metrics;
 pub mod table;
+pub mod tabular;
 
 pub use metrics::{lookup, names, Metric, UnknownMetric, METRICS};
 pub use table::{MetricTable, TableWriteError};
+pub use tabular::{Cell, Table};
