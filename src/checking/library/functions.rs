@@ -33,6 +33,12 @@ pub const FUNCTIONS: &[CallSpec] = &[
                 doc: "metrics to compute, e.g. [nse, kge, alpha_nse, beta_nse, fhv, fms, flv]",
             },
             Param {
+                name: "ensemble",
+                kind: ParamKind::Name,
+                default: Default::Absent,
+                doc: "for a sweep: the axis (e.g. seed) whose members' predictions are averaged into an ensemble",
+            },
+            Param {
                 name: "target",
                 kind: ParamKind::Name,
                 default: Default::Absent,
