@@ -23,6 +23,19 @@ use crate::syntax::{did_you_mean, parser, ScriptError, SourceId, SourceMap, Span
 pub struct Environment {
     /// Root of the shared data (`$HYDRO_DATA`, default `../shared/data`).
     pub data_root: PathBuf,
+    /// Which value `by_mode(quick = ..., full = ...)` takes.
+    pub mode: RunMode,
+}
+
+/// How large a script runs: as written for the experiment (`full`), or in its small `quick`
+/// variant (`hydro run --quick`), each value given by `by_mode(quick = ..., full = ...)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunMode {
+    /// The experiment as stated.
+    #[default]
+    Full,
+    /// A small variant for tests and quick looks.
+    Quick,
 }
 
 impl Environment {
@@ -30,6 +43,7 @@ impl Environment {
     pub fn from_process() -> Self {
         Environment {
             data_root: crate::data::data_root(),
+            mode: Default::default(),
         }
     }
 }
@@ -963,6 +977,45 @@ impl Checker {
                 } else {
                     Value::BasinFile(PathBuf::from(text))
                 }
+            }
+            "by_mode" => {
+                if let Some(first) = positional.first() {
+                    self.errors.push(
+                        ScriptError::new(first.span, "`by_mode` takes named arguments only")
+                            .with_help("write `by_mode(quick = 2, full = 30)`"),
+                    );
+                    return None;
+                }
+                let given = self.settings(named);
+                let mut quick = None;
+                let mut full = None;
+                for (name, value) in given.values {
+                    match name.text.as_str() {
+                        "quick" => quick = Some(value),
+                        "full" => full = Some(value),
+                        other => self.errors.push(
+                            ScriptError::new(name.span, format!("`by_mode` has no mode `{other}`"))
+                                .with_help("the modes are `quick` and `full`"),
+                        ),
+                    }
+                }
+                let (Some(quick), Some(full)) = (quick, full) else {
+                    if given.complete {
+                        self.errors.push(
+                            ScriptError::new(span, "`by_mode` needs a value for each mode")
+                                .with_help("write `by_mode(quick = 2, full = 30)`"),
+                        );
+                    }
+                    return None;
+                };
+                let chosen = match self.env.mode {
+                    RunMode::Quick => quick,
+                    RunMode::Full => full,
+                };
+                return Some(Spanned {
+                    value: chosen.value,
+                    span,
+                });
             }
             "evaluate" => {
                 let [run] = positional else {

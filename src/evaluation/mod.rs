@@ -357,7 +357,7 @@ impl Session {
     }
 
     /// The text `print` shows for a value.
-    fn show(&self, value: &Value) -> Result<String, String> {
+    pub fn show(&self, value: &Value) -> Result<String, String> {
         Ok(match value {
             Value::Result(step, ResultKind::MetricTable) => match &self.outputs[step] {
                 Output::Metrics { table, .. } => table.to_string(),

@@ -56,7 +56,14 @@ pub fn train(
     let mut pending = Vec::new();
     for (i, member) in members.iter().enumerate() {
         let folder = store.join(format!("{}-{}", spec.name, member_key(member)?));
-        match read_finished(&folder) {
+        // A member identical to a run trained earlier in the session (the declared run itself,
+        // typically) takes that run's weights.
+        let same = session
+            .runs
+            .values()
+            .find(|run| !run.log.interrupted && same_training(&run.spec, member))
+            .map(|run| run.engines.iter().map(|e| e.model_weights()).collect());
+        match same.or_else(|| read_finished(&folder)) {
             Some(weights) => {
                 let data = session.loaded(&member.data);
                 runs[i] = Some(training_run::restore(
@@ -71,7 +78,7 @@ pub fn train(
     }
     let restored = members.len() - pending.len();
     session.run_dir.say(&format!(
-        "sweep {}: {} members over {}; {restored} finished earlier (restored from {}), {} to train with {} worker{}",
+        "sweep {}: {} members over {}; {restored} finished earlier (identical to a run above, or kept in {}), {} to train with {} worker{}",
         spec.name,
         members.len(),
         spec.axes.join(" x "),
@@ -164,6 +171,16 @@ pub fn train(
             .map(|r| r.expect("checked above"))
             .collect(),
     })
+}
+
+/// Whether two runs train identically (they differ at most in their names).
+fn same_training(a: &TrainSpec, b: &TrainSpec) -> bool {
+    let unnamed = |spec: &TrainSpec| {
+        let mut spec = spec.clone();
+        spec.name.clear();
+        serde_json::to_string(&spec).expect("plain data serialises")
+    };
+    unnamed(a) == unnamed(b)
 }
 
 /// A stable key of everything that determines how a member trains.

@@ -18,6 +18,7 @@ pub fn data_root() -> PathBuf {
 pub fn env() -> Environment {
     Environment {
         data_root: data_root(),
+        mode: Default::default(),
     }
 }
 

@@ -17,6 +17,11 @@ pub const FUNCTIONS: &[CallSpec] = &[
         params: &[],
     },
     CallSpec {
+        name: "by_mode",
+        doc: "a value per run mode: `by_mode(quick = 2, full = 30)` is 2 under `hydro run --quick`, 30 otherwise",
+        params: &[],
+    },
+    CallSpec {
         name: "evaluate",
         doc: "metrics of a trained run on one of its data set's periods: a per-basin table",
         params: &[

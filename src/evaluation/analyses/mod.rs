@@ -1,6 +1,7 @@
 //! Runners of the analysis and figure functions: one file per function, each registered below
 //! under the name the library's table (`checking::library::analyses`) gives it.
 
+mod series;
 mod summaries;
 
 use super::{Output, RunError, Session};
@@ -15,6 +16,8 @@ type Runner = fn(&AnalysisSpec, &mut Session) -> Result<Output, RunError>;
 const RUNNERS: &[(&str, Runner)] = &[
     ("summarize", summaries::summarize),
     ("spread", summaries::spread),
+    ("predictions", series::predictions),
+    ("attributes", series::attributes),
 ];
 
 /// Runs the analysis `spec`.
