@@ -188,3 +188,23 @@ fn the_comparison_names_file_row_column_expected_and_actual() {
     let header = "basin,kge\n01031500,0.5\n01022500,0.25\n";
     assert!(differences("t.csv", expected, header)[0].contains("header differs"));
 }
+
+#[test]
+fn kratzert2019_ealstm() {
+    check_paper("kratzert2019_ealstm");
+}
+
+#[test]
+fn li_zhao2022_water_balance() {
+    check_paper("li_zhao2022_water_balance");
+}
+
+#[test]
+fn yokoo2022_physical() {
+    check_paper("yokoo2022_physical");
+}
+
+#[test]
+fn li2023_cnn_lstm() {
+    check_paper("li2023_cnn_lstm");
+}
