@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::{check_points, squared_distance, ClusteringError};
 
-/// Most Lloyd iterations of one restart (scikit-learn's default).
+/// Most assignment passes of one restart (scikit-learn's default `max_iter`).
 pub const MAX_ITERATIONS: usize = 300;
 
 /// A k-means partition.
@@ -24,7 +24,8 @@ pub struct KMeans {
     pub centroids: Vec<Vec<f64>>,
     /// Sum over the points of the squared distance to their centroid.
     pub inertia: f64,
-    /// Lloyd iterations of the kept restart.
+    /// Assignment passes of the kept restart, the first one from the initial centroids included
+    /// (scikit-learn's `n_iter_`).
     pub iterations: usize,
 }
 
@@ -183,7 +184,7 @@ fn update(
 /// Lloyd iterations until no label changes.
 fn lloyd(points: &[Vec<f64>], mut centroids: Vec<Vec<f64>>) -> KMeans {
     let (mut labels, mut distances) = assign(points, &centroids);
-    let mut iterations = 0;
+    let mut iterations = 1;
     while iterations < MAX_ITERATIONS {
         iterations += 1;
         centroids = update(points, &labels, &distances, &centroids);
