@@ -47,20 +47,21 @@ pub fn pca(points: &[Vec<f64>], components: usize) -> Result<Pca, ClusteringErro
         .map(|p| p.iter().zip(&mean).map(|(x, m)| x - m).collect())
         .collect();
     let denominator = (n.max(2) - 1) as f64;
-    let mut covariance = vec![vec![0.0; dimension]; dimension];
+    let mut upper = vec![vec![0.0; dimension]; dimension];
     for row in &centred {
-        for a in 0..dimension {
-            for b in a..dimension {
-                covariance[a][b] += row[a] * row[b];
+        for (a, xa) in row.iter().enumerate() {
+            for (sum, xb) in upper[a][a..].iter_mut().zip(&row[a..]) {
+                *sum += xa * xb;
             }
         }
     }
-    for a in 0..dimension {
-        for b in a..dimension {
-            covariance[a][b] /= denominator;
-            covariance[b][a] = covariance[a][b];
-        }
-    }
+    let covariance: Vec<Vec<f64>> = (0..dimension)
+        .map(|a| {
+            (0..dimension)
+                .map(|b| upper[a.min(b)][a.max(b)] / denominator)
+                .collect()
+        })
+        .collect();
     let (eigenvalues, eigenvectors) = jacobi_eigen(covariance);
     let mut order: Vec<usize> = (0..dimension).collect();
     order.sort_by(|&a, &b| eigenvalues[b].total_cmp(&eigenvalues[a]));
@@ -174,17 +175,16 @@ fn jacobi_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
                 let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
                 let c = 1.0 / (t * t + 1.0).sqrt();
                 let s = t * c;
-                for k in 0..n {
-                    let akp = a[k][p];
-                    let akq = a[k][q];
-                    a[k][p] = c * akp - s * akq;
-                    a[k][q] = s * akp + c * akq;
+                for row in a.iter_mut() {
+                    let (akp, akq) = (row[p], row[q]);
+                    row[p] = c * akp - s * akq;
+                    row[q] = s * akp + c * akq;
                 }
-                for k in 0..n {
-                    let apk = a[p][k];
-                    let aqk = a[q][k];
-                    a[p][k] = c * apk - s * aqk;
-                    a[q][k] = s * apk + c * aqk;
+                let (head, tail) = a.split_at_mut(q);
+                for (apk, aqk) in head[p].iter_mut().zip(tail[0].iter_mut()) {
+                    let (x, y) = (*apk, *aqk);
+                    *apk = c * x - s * y;
+                    *aqk = s * x + c * y;
                 }
                 for row in v.iter_mut() {
                     let vkp = row[p];
