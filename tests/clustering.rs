@@ -347,7 +347,7 @@ fn variance_reduction_by_hand() {
     assert_eq!(
         table.columns,
         [
-            "signature",
+            "variable",
             "basins",
             "variance_reduction",
             "variance_ratio_cluster_0",

@@ -20,7 +20,9 @@ pub use kmeans::{kmeans, kmeans_from, KMeans, MAX_ITERATIONS};
 pub use pca::{pca, Pca};
 pub use silhouette::{silhouette, Silhouette};
 pub use standardise::{standardise, Standardised};
-pub use sweep::{cluster_table, kmeans_sweep};
+pub use sweep::{
+    cluster_table, kmeans_partitions, kmeans_sweep, labels_table, silhouette_table, SweepPartition,
+};
 pub use variance::{
     cluster_variance_ratios, variance_reduction, variance_reduction_table, ClusterVariance,
 };

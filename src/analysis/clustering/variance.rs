@@ -106,11 +106,11 @@ pub fn cluster_variance_ratios(
         .collect())
 }
 
-/// One row per `(name, values)` signature: `signature`, `basins` (with a value),
+/// One row per `(name, values)` variable (e.g. a signature): `variable`, `basins` (with a value),
 /// `variance_reduction` and `variance_ratio_cluster_<c>` for every cluster `c` present in `labels`
 /// (missing where undefined).
 pub fn variance_reduction_table<S: AsRef<str>>(
-    signatures: &[(S, Vec<f64>)],
+    variables: &[(S, Vec<f64>)],
     labels: &[usize],
 ) -> Result<Table, ClusteringError> {
     let clusters: Vec<usize> = {
@@ -120,7 +120,7 @@ pub fn variance_reduction_table<S: AsRef<str>>(
         present
     };
     let mut columns = vec![
-        "signature".to_string(),
+        "variable".to_string(),
         "basins".to_string(),
         "variance_reduction".to_string(),
     ];
@@ -130,7 +130,7 @@ pub fn variance_reduction_table<S: AsRef<str>>(
             .map(|c| format!("variance_ratio_cluster_{c}")),
     );
     let mut table = Table::new(&columns);
-    for (name, values) in signatures {
+    for (name, values) in variables {
         let reduction = variance_reduction(values, labels)?;
         let ratios = cluster_variance_ratios(values, labels)?;
         let mut row = vec![
