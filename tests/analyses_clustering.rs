@@ -234,11 +234,11 @@ write variance_reduction(attrs, clusters.labels, k = 3) -> "reduction.csv"
         basins
     );
     let column = |c: usize| -> Vec<f64> { projected.iter().map(|r| r.1[c]).collect() };
-    for a in 0..3 {
+    for (a, explained) in variance.iter().enumerate() {
         let xa = column(a);
         assert!(xa.iter().sum::<f64>().abs() < 1e-9);
         let var = xa.iter().map(|x| x * x).sum::<f64>() / 18.0;
-        assert!((var - variance[a]).abs() < 1e-9, "pc{}", a + 1);
+        assert!((var - explained).abs() < 1e-9, "pc{}", a + 1);
         for b in (a + 1)..3 {
             let cross: f64 = xa.iter().zip(column(b)).map(|(x, y)| x * y).sum();
             assert!(cross.abs() < 1e-9, "pc{} and pc{}", a + 1, b + 1);
