@@ -5,6 +5,7 @@
 //! a registry that maps each metric's script name to its function; `table` gathers metric values per
 //! basin into a [`MetricTable`] with medians, means, CSV output and a text rendering.
 
+pub mod clustering;
 pub mod metrics;
 pub mod table;
 pub mod tabular;
