@@ -6,6 +6,8 @@
 //! basin into a [`MetricTable`] with medians, means, CSV output and a text rendering.
 
 pub mod metrics;
+pub mod signatures;
+pub mod statistics;
 pub mod table;
 pub mod tabular;
 
