@@ -104,7 +104,10 @@ fn ties_and_zeros_use_the_normal_approximation() {
     assert_eq!(result.zeros, 3);
     assert_eq!(result.n, 13);
     assert_eq!(result.statistic, 22.0);
-    assert!(relative(result.p_value, 0.09845939615054179) < 1e-12, "{result:?}");
+    assert!(
+        relative(result.p_value, 0.09845939615054179) < 1e-12,
+        "{result:?}"
+    );
     assert!(relative(result.z.unwrap(), -1.652368778646329) < 1e-12);
     assert_d(&x, &y, 0.18948006851848);
 }
@@ -124,18 +127,21 @@ fn sixty_pairs_use_the_normal_approximation() {
         0.5722, 0.645, 0.999, 0.5268, 0.8937,
     ];
     let b = [
-        0.825, 0.4887, 0.822, 0.8388, 0.2542, 0.3799, 0.723, 0.6399, 0.6337, 0.519, 0.9197,
-        0.8923, 0.7392, 0.8805, 0.7664, 0.4736, 0.7752, 0.4803, 0.8244, 0.6855, 0.6202, 0.5769,
-        0.9427, 0.6682, 0.6541, 0.5853, 0.81, 0.7525, 0.7385, 0.7439, 1.075, 0.6036, 0.5988,
-        0.5212, 0.8876, 0.9782, 0.7233, 0.5619, 0.4951, 0.8554, 0.8476, 0.7236, 0.5647, 0.6895,
-        0.75, 0.734, 0.9018, 0.7417, 0.7738, 0.7799, 0.7161, 0.7944, 0.4183, 0.6884, 0.5823,
-        0.5787, 0.6134, 0.9779, 0.4267, 0.8857,
+        0.825, 0.4887, 0.822, 0.8388, 0.2542, 0.3799, 0.723, 0.6399, 0.6337, 0.519, 0.9197, 0.8923,
+        0.7392, 0.8805, 0.7664, 0.4736, 0.7752, 0.4803, 0.8244, 0.6855, 0.6202, 0.5769, 0.9427,
+        0.6682, 0.6541, 0.5853, 0.81, 0.7525, 0.7385, 0.7439, 1.075, 0.6036, 0.5988, 0.5212,
+        0.8876, 0.9782, 0.7233, 0.5619, 0.4951, 0.8554, 0.8476, 0.7236, 0.5647, 0.6895, 0.75,
+        0.734, 0.9018, 0.7417, 0.7738, 0.7799, 0.7161, 0.7944, 0.4183, 0.6884, 0.5823, 0.5787,
+        0.6134, 0.9779, 0.4267, 0.8857,
     ];
     let result = wilcoxon_signed_rank(&a, &b).unwrap();
     assert_eq!(result.method, WilcoxonMethod::Normal);
     assert_eq!(result.n, 60);
     assert_eq!(result.statistic, 626.0);
-    assert!(relative(result.p_value, 0.033684991667338814) < 1e-12, "{result:?}");
+    assert!(
+        relative(result.p_value, 0.033684991667338814) < 1e-12,
+        "{result:?}"
+    );
     assert!(relative(result.z.unwrap(), -2.1238224659692477) < 1e-12);
     assert_d(&a, &b, 0.06643631996267328);
 }
@@ -147,11 +153,16 @@ fn sixty_pairs_use_the_normal_approximation() {
 #[test]
 fn far_tail_p_value_of_many_pairs() {
     let x: Vec<f64> = (1..=300).map(|i| i as f64 * 0.01).collect();
-    let y: Vec<f64> = (1..=300).map(|i| i as f64 * 0.01 - i as f64 * 0.001).collect();
+    let y: Vec<f64> = (1..=300)
+        .map(|i| i as f64 * 0.01 - i as f64 * 0.001)
+        .collect();
     let result = wilcoxon_signed_rank(&x, &y).unwrap();
     assert_eq!(result.method, WilcoxonMethod::Normal);
     assert_eq!(result.statistic, 0.0);
-    assert!(relative(result.p_value, 6.114136859304273e-51) < 1e-9, "{result:?}");
+    assert!(
+        relative(result.p_value, 6.114136859304273e-51) < 1e-9,
+        "{result:?}"
+    );
     assert!(relative(result.z.unwrap(), -15.012141512436735) < 1e-12);
     assert_d(&x, &y, 0.18237233482161494);
 }
@@ -217,11 +228,17 @@ fn mean_and_std_across_seeds() {
     let seed_c = [3.0, 6.0, 7.0];
     let stats = across_seeds(&[&seed_a, &seed_b, &seed_c]);
     assert_eq!(stats.len(), 3);
-    assert_eq!((stats[0].count, stats[0].mean, stats[0].std), (3, Some(2.0), Some(1.0)));
+    assert_eq!(
+        (stats[0].count, stats[0].mean, stats[0].std),
+        (3, Some(2.0), Some(1.0))
+    );
     assert_eq!(stats[1].count, 2);
     assert_eq!(stats[1].mean, Some(5.0));
     assert!((stats[1].std.unwrap() - 2f64.sqrt()).abs() < 1e-15);
-    assert_eq!((stats[2].count, stats[2].mean, stats[2].std), (1, Some(7.0), None));
+    assert_eq!(
+        (stats[2].count, stats[2].mean, stats[2].std),
+        (1, Some(7.0), None)
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! |------------------|--------------------------------------------------------------------|---------|
 //! | `q_mean`         | mean daily discharge                                               | mm/day  |
 //! | `runoff_ratio`   | mean daily discharge / mean daily precipitation                   | -       |
-//! | `slope_fdc`      | (ln Q66 - ln Q33) / (0.66 - 0.33), Qxx the xx-th flow percentile    | -       |
+//! | `slope_fdc`      | (Q66 - Q33) / (Q̄ (0.66 - 0.33)), Qxx the xx-th flow percentile     | -       |
 //! | `baseflow_index` | Σ baseflow / Σ discharge, Lyne-Hollick filter as Ladson et al. 2013 | -       |
 //! | `stream_elas`    | median over years of (ΔQ_y / Q̄) / (ΔP_y / P̄), Sankarasubramanian 2001 | -   |
 //! | `q5`             | 5th flow percentile (low flow)                                     | mm/day  |
@@ -22,7 +22,14 @@
 //!
 //! Details, following the CAMELS scripts (Addor, `hydro_signatures.R`):
 //! - percentiles interpolate linearly between order statistics (R `quantile` type 7, numpy's
-//!   default); `slope_fdc` uses these non-exceedance percentiles as Addor et al. (2017);
+//!   default);
+//! - `slope_fdc`: the attribute description speaks of the slope between the log-transformed 33rd
+//!   and 66th percentiles (Sawicz et al. 2011), but the published `camels_hydro.txt` values are the
+//!   slope of the flow duration curve normalised by the mean flow, (Q66 - Q33) / Q̄ / 0.33 (Yadav et
+//!   al. 2007, non-exceedance percentiles): this reproduces the table to 12 digits for 01022500,
+//!   01031500 and 13331500 over 1989-10-01..2009-09-30, whereas (ln Q66 - ln Q33) / 0.33 gives
+//!   3.31 instead of 1.49 for 01031500. The table's definition is used, so that values agree with
+//!   the attributes that Kratzert et al. (2019) analysed;
 //! - frequencies are counts divided by the number of days with data, times 365.25;
 //! - low flows are `<=` 0.2 × mean as in the CAMELS script (the attribute description says `<`);
 //! - without any high (low) flow day the frequency and the duration are 0, as in CAMELS;
@@ -48,7 +55,7 @@
 //! - `hfd_mean` uses hydrological years with discharge on more than 95 % of 365 days (as CAMELS)
 //!   and a positive total; the day counts from 1 October also across missing days.
 //!
-//! A signature is `None` when the data do not define it (no discharge, Q33 <= 0 for the slope,
+//! A signature is `None` when the data do not define it (no discharge, zero mean flow for the slope,
 //! zero mean precipitation, fewer than two complete years for the elasticity, ...).
 
 use chrono::{Datelike, NaiveDate};
@@ -105,7 +112,8 @@ pub struct Signatures {
     pub q_mean: Option<f64>,
     /// Mean daily discharge over mean daily precipitation (-).
     pub runoff_ratio: Option<f64>,
-    /// Slope of the flow duration curve between the 33rd and 66th percentiles of log flow (-).
+    /// Slope of the flow duration curve between its 33rd and 66th percentiles, normalised by the
+    /// mean flow (-).
     pub slope_fdc: Option<f64>,
     /// Baseflow index (-).
     pub baseflow_index: Option<f64>,
@@ -177,7 +185,7 @@ pub fn signatures(dates: &[NaiveDate], q: &[f64], p: &[f64]) -> Signatures {
     Signatures {
         q_mean: Some(q_mean),
         runoff_ratio: runoff_ratio(q, p),
-        slope_fdc: slope_fdc(&flows),
+        slope_fdc: slope_fdc(&flows, q_mean),
         baseflow_index: baseflow_index(dates, q),
         stream_elas: stream_elasticity(dates, q, p),
         q5: percentile(&flows, 5.0),
@@ -219,11 +227,13 @@ fn runoff_ratio(q: &[f64], p: &[f64]) -> Option<f64> {
     (days > 0 && sum_p > 0.0).then(|| sum_q / sum_p)
 }
 
-/// (ln Q66 - ln Q33) / (0.66 - 0.33) with Qxx the xx-th percentile; `None` when Q33 <= 0.
-fn slope_fdc(flows: &[f64]) -> Option<f64> {
+/// (Q66 - Q33) / (Q̄ (0.66 - 0.33)) with Qxx the xx-th percentile and Q̄ the mean flow, the
+/// definition that reproduces the CAMELS table (see the module documentation); `None` when the
+/// mean flow is not positive.
+fn slope_fdc(flows: &[f64], mean_flow: f64) -> Option<f64> {
     let q33 = percentile(flows, 33.0)?;
     let q66 = percentile(flows, 66.0)?;
-    (q33 > 0.0).then(|| (q66.ln() - q33.ln()) / (0.66 - 0.33))
+    (mean_flow > 0.0).then(|| (q66 - q33) / mean_flow / (0.66 - 0.33))
 }
 
 /// Whether day `i` directly follows day `i - 1` in the calendar.
