@@ -86,3 +86,60 @@ fn range_bias(p: &Pairs, range: (f64, f64)) -> Option<f64> {
     let sim_sum: f64 = group.iter().map(|&i| p.simulated[i]).sum();
     (!group.is_empty() && obs_sum != 0.0).then(|| (sim_sum - obs_sum) / obs_sum)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Observed 1..=50 in a shuffled time order; by exceedance, position 0 is 50, so the peak
+    /// group (positions 0..round(1.0) = 0..1) is {50}, the middle group (15..35) is {16..=35} and
+    /// the low group (35..50) is {1..=15}.
+    fn observed() -> Vec<f64> {
+        (0..50).map(|i| ((i * 7) % 50 + 1) as f64).collect()
+    }
+
+    /// Simulated = observed + 1: BPV = 1/50, BMV = 20/Σ(16..=35) = 20/510, BLV = 15/Σ(1..=15) =
+    /// 15/120.
+    #[test]
+    fn constant_offset_by_hand() {
+        let obs = observed();
+        let sim: Vec<f64> = obs.iter().map(|o| o + 1.0).collect();
+        assert!((bpv(&obs, &sim).unwrap() - 0.02).abs() < 1e-15);
+        assert!((bmv(&obs, &sim).unwrap() - 20.0 / 510.0).abs() < 1e-15);
+        assert!((blv(&obs, &sim).unwrap() - 0.125).abs() < 1e-15);
+    }
+
+    /// Simulated values stay with their time step: with sim = 51 - obs the highest observation
+    /// (50) is paired with 1, BPV = (1 - 50)/50, although both series have the same duration curve
+    /// (FHV would be 0). Middle: Σ(51 - o) - Σ o over o = 16..=35 is 20·51 - 2·510 = 0. Low:
+    /// Σ(51 - o - o) over o = 1..=15 = 765 - 240 = 525, over 120.
+    #[test]
+    fn groups_follow_the_observed_exceedance() {
+        let obs = observed();
+        let sim: Vec<f64> = obs.iter().map(|o| 51.0 - o).collect();
+        assert!((bpv(&obs, &sim).unwrap() + 0.98).abs() < 1e-15);
+        assert!(bmv(&obs, &sim).unwrap().abs() < 1e-15);
+        assert!((blv(&obs, &sim).unwrap() - 525.0 / 120.0).abs() < 1e-13);
+    }
+
+    /// Missing observations are dropped: adding NaN observations changes nothing. With 25 pairs
+    /// the peak group has round(0.5) = 0 members (half to even) and BPV is undefined.
+    #[test]
+    fn missing_observations_and_small_samples() {
+        let mut obs = observed();
+        let mut sim: Vec<f64> = obs.iter().map(|o| o + 1.0).collect();
+        let expected = blv(&obs, &sim);
+        obs.push(f64::NAN);
+        sim.push(3.0);
+        assert_eq!(blv(&obs, &sim), expected);
+        assert_eq!(bpv(&obs[..25], &sim[..25]), None);
+        assert!(bpv(&obs[..26], &sim[..26]).is_some());
+    }
+
+    #[test]
+    fn registered_by_name() {
+        for name in ["bpv", "bmv", "blv"] {
+            assert_eq!(crate::analysis::lookup(name).unwrap().name, name);
+        }
+    }
+}
