@@ -322,3 +322,15 @@ fn summary_table_of_metric_columns() {
     assert_eq!(numbers(2)[0], Some(0.0));
     assert_eq!(table.rows[2][2], Cell::Missing);
 }
+
+/// Differences 1, -1, 2, -2 (tied): W+ = 1.5 + 3.5 = 5 = n(n+1)/4, z = 0 without continuity
+/// correction. scipy: `wilcoxon([1,-1,2,-2], [0,0,0,0], method="asymptotic", correction=True)` →
+/// statistic 5.0, pvalue 1.0, zstatistic -0.0.
+#[test]
+fn balanced_differences_give_p_one() {
+    let result = wilcoxon_signed_rank(&[1.0, -1.0, 2.0, -2.0], &[0.0; 4]).unwrap();
+    assert_eq!(result.method, WilcoxonMethod::Normal);
+    assert_eq!(result.statistic, 5.0);
+    assert_eq!(result.p_value, 1.0);
+    assert_eq!(result.z, Some(0.0));
+}

@@ -115,9 +115,13 @@ pub fn wilcoxon_signed_rank(x: &[f64], y: &[f64]) -> Option<WilcoxonResult> {
         .sum();
     let sigma = ((nf * (nf + 1.0) * (2.0 * nf + 1.0) - tie_term / 2.0) / 24.0).sqrt();
     let raw_z = (rank_sum_positive - nf * (nf + 1.0) / 4.0) / sigma;
-    let corrected = raw_z - raw_z.signum() * 0.5 / sigma;
-    // The correction may carry |z| < 0.5/σ across zero; like scipy, the corrected value is used.
-    let corrected = if raw_z == 0.0 { 0.0 } else { corrected };
+    // No correction at the centre (scipy's sign(0) is 0, Rust's 0.0.signum() is 1). Elsewhere
+    // |W+ - n(n+1)/4| is a positive multiple of 0.5, so the correction never crosses zero.
+    let corrected = if raw_z == 0.0 {
+        0.0
+    } else {
+        raw_z - raw_z.signum() * 0.5 / sigma
+    };
     Some(WilcoxonResult {
         n,
         zeros,
