@@ -88,6 +88,10 @@ fn twenty_positive_differences() {
     assert_eq!(result.statistic, 0.0);
     assert_eq!(result.p_value, 2.0 / 2f64.powi(20));
     assert!(relative(result.p_value, 1.9073486328125e-06) < 1e-14);
+    // All differences negative: W+ = 0, the same p-value, and the statistic is +0 (not -0).
+    let reversed = wilcoxon_signed_rank(&y, &x).unwrap();
+    assert_eq!(reversed.p_value, result.p_value);
+    assert!(reversed.statistic == 0.0 && reversed.statistic.is_sign_positive());
     // scipy: cohen's d as in `assert_d` → 2.0937860812572535
     assert_d(&x, &y, 2.0937860812572535);
 }
@@ -286,16 +290,20 @@ fn compare_table_of_two_models() {
 fn summary_table_of_metric_columns() {
     let nse = vec![3.0, 1.0, f64::NAN, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0];
     let shifted: Vec<f64> = nse.iter().map(|v| v - 4.0).collect();
-    let table = summary_table(&[
-        ("nse".to_string(), nse),
-        ("shifted".to_string(), shifted),
-        ("empty".to_string(), vec![]),
-    ]);
+    let table = summary_table(
+        &[
+            ("nse".to_string(), nse.clone()),
+            ("shifted".to_string(), shifted),
+            ("empty".to_string(), vec![]),
+        ],
+        0.0,
+    );
     assert_eq!(
         table.columns,
         [
             "column",
             "count",
+            "missing",
             "mean",
             "std",
             "min",
@@ -312,15 +320,18 @@ fn summary_table_of_metric_columns() {
         table.rows[row][1..].iter().map(Cell::as_number).collect()
     };
     let nse_row = numbers(0);
-    assert_eq!(nse_row[0], Some(8.0));
-    assert_eq!(nse_row[1], Some(3.875));
-    assert_eq!(nse_row[3..7], [Some(1.0), Some(1.0), Some(1.75), Some(3.5)]);
-    assert_eq!(nse_row[9], Some(9.0));
-    assert_eq!(nse_row[10], Some(0.0));
+    assert_eq!(nse_row[..3], [Some(8.0), Some(1.0), Some(3.875)]);
+    assert_eq!(nse_row[4..8], [Some(1.0), Some(1.0), Some(1.75), Some(3.5)]);
+    assert_eq!(nse_row[10], Some(9.0));
+    assert_eq!(nse_row[11], Some(0.0));
     // shifted: -3 -3 -2 -1 0 1 2 5, five values <= 0.
-    assert_eq!(numbers(1)[10], Some(5.0));
-    assert_eq!(numbers(2)[0], Some(0.0));
-    assert_eq!(table.rows[2][2], Cell::Missing);
+    assert_eq!(numbers(1)[11], Some(5.0));
+    assert_eq!(numbers(2)[..2], [Some(0.0), Some(0.0)]);
+    assert_eq!(table.rows[2][3], Cell::Missing);
+    // Another threshold names its column: sorted 1 1 2 3 4 5 6 9, four values <= 3.
+    let at_three = summary_table(&[("nse".to_string(), nse)], 3.0);
+    assert_eq!(at_three.columns.last().unwrap(), "count_le_3");
+    assert_eq!(at_three.rows[0].last().unwrap(), &Cell::Number(4.0));
 }
 
 /// Differences 1, -1, 2, -2 (tied): W+ = 1.5 + 3.5 = 5 = n(n+1)/4, z = 0 without continuity

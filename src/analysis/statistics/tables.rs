@@ -22,20 +22,9 @@ const COMPARE_COLUMNS: [&str; 12] = [
     "cohens_d",
 ];
 
-/// Columns of [`summary_table`].
+/// Columns of [`summary_table`] before the threshold count.
 const SUMMARY_COLUMNS: [&str; 12] = [
-    "column",
-    "count",
-    "mean",
-    "std",
-    "min",
-    "p5",
-    "p25",
-    "median",
-    "p75",
-    "p95",
-    "max",
-    "count_le_0",
+    "column", "count", "missing", "mean", "std", "min", "p5", "p25", "median", "p75", "p95", "max",
 ];
 
 /// One-row comparison of model `name_a` (values `a`) with model `name_b` (values `b`), paired by
@@ -75,12 +64,15 @@ pub fn compare_table(name_a: &str, a: &[f64], name_b: &str, b: &[f64]) -> Table 
     table
 }
 
-/// One row per named column of values (e.g. a metric across basins): count of non-NaN values,
-/// mean, sample standard deviation, minimum, the 5th, 25th, 50th, 75th and 95th percentiles
-/// (numpy's linear interpolation), maximum, and the number of values <= 0 (`count_le_0`, e.g. basins
-/// with NSE <= 0). Statistics of an empty column are missing cells (its counts are 0).
-pub fn summary_table(columns: &[(String, Vec<f64>)]) -> Table {
-    let mut table = Table::new(&SUMMARY_COLUMNS);
+/// One row per named column of values (e.g. a metric across basins, NaN for a missing value): the
+/// count of non-NaN values, the number of missing ones, mean, sample standard deviation, minimum,
+/// the 5th, 25th, 50th, 75th and 95th percentiles (numpy's linear interpolation), maximum, and the
+/// number of values <= `threshold` (column `count_le_<threshold>`, e.g. `count_le_0` for the basins
+/// with NSE <= 0). Statistics of a column without values are missing cells (its counts are 0).
+pub fn summary_table(columns: &[(String, Vec<f64>)], threshold: f64) -> Table {
+    let mut names: Vec<String> = SUMMARY_COLUMNS.iter().map(|c| c.to_string()).collect();
+    names.push(format!("count_le_{threshold}"));
+    let mut table = Table::new(&names);
     for (name, values) in columns {
         let mut sorted: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
         sorted.sort_by(f64::total_cmp);
@@ -88,6 +80,7 @@ pub fn summary_table(columns: &[(String, Vec<f64>)]) -> Table {
         table.push(vec![
             Cell::from(name.as_str()),
             Cell::from(sorted.len()),
+            Cell::from(values.len() - sorted.len()),
             Cell::maybe(mean(&sorted)),
             Cell::maybe(sample_std(&sorted)),
             at(0.0),
@@ -97,7 +90,7 @@ pub fn summary_table(columns: &[(String, Vec<f64>)]) -> Table {
             at(75.0),
             at(95.0),
             at(100.0),
-            Cell::from(count_at_most(&sorted, 0.0)),
+            Cell::from(count_at_most(&sorted, threshold)),
         ]);
     }
     table

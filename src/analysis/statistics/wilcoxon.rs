@@ -82,12 +82,12 @@ pub fn wilcoxon_signed_rank(x: &[f64], y: &[f64]) -> Option<WilcoxonResult> {
     }
     let zeros = pairs - n;
     let (ranks, tie_groups) = average_ranks(&differences);
-    let rank_sum_positive: f64 = differences
+    // A fold from +0 (the float `sum` of nothing is -0, written as "-0" in tables).
+    let rank_sum_positive = differences
         .iter()
         .zip(&ranks)
         .filter(|(d, _)| **d > 0.0)
-        .map(|(_, r)| r)
-        .sum();
+        .fold(0.0, |sum, (_, r)| sum + r);
     let total = (n * (n + 1)) as f64 / 2.0;
     let statistic = rank_sum_positive.min(total - rank_sum_positive);
     let has_ties = tie_groups.iter().any(|&t| t > 1);

@@ -1,7 +1,9 @@
 //! Runners of the analysis and figure functions: one file per function, each registered below
 //! under the name the library's table (`checking::library::analyses`) gives it.
 
+mod compare;
 mod series;
+mod signatures;
 mod summaries;
 
 use super::{Output, RunError, Session};
@@ -18,6 +20,8 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("spread", summaries::spread),
     ("predictions", series::predictions),
     ("attributes", series::attributes),
+    ("compare", compare::compare),
+    ("signatures", signatures::signatures),
 ];
 
 /// Runs the analysis `spec`.
