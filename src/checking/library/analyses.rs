@@ -142,14 +142,20 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "compare",
-            doc: "paired two-sided Wilcoxon signed-rank test and Cohen's d between two tables' metric, paired by basin (and sweep axes)",
+            doc: "paired two-sided Wilcoxon signed-rank test and Cohen's d between two tables' metric, rows paired by basin and the sweep axes both tables have",
             params: &[
                 METRIC,
                 Param {
                     name: "by",
                     kind: ParamKind::Name,
                     default: Default::Absent,
-                    doc: "test separately per value of this column (e.g. `by = basin`: across seeds)",
+                    doc: "one test per value of this column, pairing the other keys (e.g. `by = basin`: each basin across seeds)",
+                },
+                Param {
+                    name: "labels",
+                    kind: ParamKind::Texts,
+                    default: Default::Absent,
+                    doc: "names of the two models in the table (default: the runs' names)",
                 },
             ],
         },
@@ -168,7 +174,7 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "signatures",
-            doc: "the 13 hydrological signatures (Addor et al. 2018) of each basin's observed streamflow",
+            doc: "the 13 hydrological signatures (Addor et al. 2018) of each basin's observed streamflow (the first target) and precipitation over a period",
             params: &[PERIOD, Param {
                 name: "precipitation",
                 kind: ParamKind::Name,

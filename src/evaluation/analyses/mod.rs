@@ -2,7 +2,9 @@
 //! under the name the library's table (`checking::library::analyses`) gives it.
 
 mod clustering;
+mod compare;
 mod series;
+mod signatures;
 mod summaries;
 
 use super::{Output, RunError, Session};
@@ -22,6 +24,8 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("kmeans", clustering::kmeans),
     ("pca", clustering::pca),
     ("variance_reduction", clustering::variance_reduction),
+    ("compare", compare::compare),
+    ("signatures", signatures::signatures),
 ];
 
 /// Runs the analysis `spec`.
