@@ -56,11 +56,11 @@ pub struct UnsupportedModel {
 #[derive(Debug)]
 pub enum StateModel {
     /// A sequence-to-one LSTM.
-    Lstm(Lstm<CpuBackend>),
+    Lstm(Box<Lstm<CpuBackend>>),
     /// A sequence-to-one EA-LSTM.
-    EaLstm(EaLstm<CpuBackend>),
+    EaLstm(Box<EaLstm<CpuBackend>>),
     /// A sequence-to-one MC-LSTM.
-    McLstm(McLstm<CpuBackend>),
+    McLstm(Box<McLstm<CpuBackend>>),
 }
 
 impl StateModel {
@@ -69,11 +69,15 @@ impl StateModel {
     pub fn new(weights: &ModelWeights) -> Result<Self, UnsupportedModel> {
         let device = Default::default();
         match weights {
-            ModelWeights::Lstm(w) => Ok(StateModel::Lstm(Lstm::from_weights(w, 0.0, &device))),
-            ModelWeights::EaLstm(w) => {
-                Ok(StateModel::EaLstm(EaLstm::from_weights(w, 0.0, &device)))
-            }
-            ModelWeights::McLstm(w) => Ok(StateModel::McLstm(McLstm::from_weights(w, &device))),
+            ModelWeights::Lstm(w) => Ok(StateModel::Lstm(Box::new(Lstm::from_weights(
+                w, 0.0, &device,
+            )))),
+            ModelWeights::EaLstm(w) => Ok(StateModel::EaLstm(Box::new(EaLstm::from_weights(
+                w, 0.0, &device,
+            )))),
+            ModelWeights::McLstm(w) => Ok(StateModel::McLstm(Box::new(McLstm::from_weights(
+                w, &device,
+            )))),
             ModelWeights::ExpHydro(_) => Err(UnsupportedModel {
                 architecture: "exphydro",
             }),
