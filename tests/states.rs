@@ -513,6 +513,7 @@ train local_mass = mass on pair { mode = local, epochs = 1, seed = 3 }
 fn untrained_runs() -> Vec<(TrainedRun, LoadedData)> {
     let env = Environment {
         data_root: data_root(),
+        mode: Default::default(),
     };
     let plan = match check_text("states.hydro", None, SCRIPT.to_string(), &env) {
         Ok(plan) => plan,
