@@ -591,7 +591,7 @@ fn real_data_tables_and_predictions_from_states() {
 
     // The LSTM on one basin: states of every test day, probes of a target and of an input.
     let (lstm, single) = &runs[0];
-    let table = cell_states(lstm, single, test).unwrap();
+    let table = cell_states(lstm, single, test, None).unwrap();
     assert_eq!(table.columns.len(), 2 + 2 * 4);
     assert_eq!(&table.columns[..3], ["basin", "date", "c_0"]);
     assert_eq!(table.columns[6], "h_0");
@@ -603,7 +603,9 @@ fn real_data_tables_and_predictions_from_states() {
         .iter()
         .all(|h| h.is_some_and(|h| h.abs() < 1.0)));
     for variable in ["et", "prcp"] {
-        let scores = probe(lstm, single, variable, train_period, test).unwrap();
+        let scores = probe(lstm, single, variable, train_period, test)
+            .unwrap()
+            .scores;
         assert_eq!(
             scores.columns,
             ["basin", "nse", "r", "fit_samples", "test_samples"]
@@ -639,19 +641,23 @@ fn real_data_tables_and_predictions_from_states() {
             assert!(gate > 0.0 && gate < 1.0);
         }
     }
-    let pooled = probe(ealstm, pair, "streamflow", train_period, test).unwrap();
+    let pooled = probe(ealstm, pair, "streamflow", train_period, test)
+        .unwrap()
+        .scores;
     assert_eq!(pooled.rows.len(), 2);
 
     // The local MC-LSTM: cells of both basins, one probe per basin.
     let (mclstm, pair) = &runs[2];
-    let table = cell_states(mclstm, pair, test).unwrap();
+    let table = cell_states(mclstm, pair, test, None).unwrap();
     assert_eq!(table.rows.len(), 2 * 365);
     assert!(table
         .numbers("c_1")
         .unwrap()
         .iter()
         .all(|c| c.is_some_and(|c| c >= 0.0)));
-    let local = probe(mclstm, pair, "tmax", train_period, test).unwrap();
+    let local = probe(mclstm, pair, "tmax", train_period, test)
+        .unwrap()
+        .scores;
     assert_eq!(local.texts("basin").unwrap(), ["01031500", "01022500"]);
     assert!(local.numbers("r").unwrap().iter().all(Option::is_some));
 }

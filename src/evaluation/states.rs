@@ -22,15 +22,16 @@ use crate::interpretation::probe::{LinearProbe, DEFAULT_RIDGE};
 use crate::interpretation::states::{StateModel, States};
 use crate::models::weights::ModelWeights;
 
-/// The states at the end of every window of `period` for every basin of `data`: columns
-/// `basin`, `date`, `c_0..c_{H-1}`, `h_0..h_{H-1}` (for an MC-LSTM `c_j` is the water in cell
-/// `j` in mm and `h_j` its outflow in mm/day).
+/// The states at the end of every window of `period` for every basin of `data` (or only the
+/// basins named in `basins`): columns `basin`, `date`, `c_0..c_{H-1}`, `h_0..h_{H-1}` (for an
+/// MC-LSTM `c_j` is the water in cell `j` in mm and `h_j` its outflow in mm/day).
 ///
 /// Fails for an architecture without cell states (EXP-HYDRO, the CNN-LSTM, the stacked LSTM).
 pub fn cell_states(
     run: &TrainedRun,
     data: &LoadedData,
     period: DateRange,
+    basins: Option<&[String]>,
 ) -> Result<Table, RunError> {
     let models = state_models(run)?;
     let hidden = models[0].hidden();
@@ -41,6 +42,9 @@ pub fn cell_states(
     let per_basin = all_samples(&data.records, period, run.spec.data.lookback);
     for (basin, samples) in per_basin.iter().enumerate() {
         let record = &data.records[basin];
+        if basins.is_some_and(|chosen| !chosen.contains(&record.basin)) {
+            continue;
+        }
         let states = window_states(run, data, model_for(run, &models, basin), samples);
         for (k, sample) in samples.iter().enumerate() {
             let mut row = vec![
@@ -55,11 +59,23 @@ pub fn cell_states(
     Ok(table)
 }
 
+/// The tables of [`probe`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeTables {
+    /// Per basin: `basin`, `nse`, `r` (Pearson), `fit_samples`, `test_samples` (days with an
+    /// observed variable).
+    pub scores: Table,
+    /// Per basin and scored day of the test period: `date`, `basin`, `observed` (the variable)
+    /// and `probed` (the probe's value from that day's cell states), both in the variable's
+    /// units; `probed` is missing where the basin has no probe.
+    pub series: Table,
+}
+
 /// Linear probes from the cell states to `variable` (a target or dynamic input of `data`, in
-/// its physical units), fitted on `fit_period` and scored on `test_period`: columns `basin`,
-/// `nse`, `r` (Pearson), `fit_samples`, `test_samples` (days with an observed variable). A
-/// regional run's probe is fitted on all basins pooled, a local run's per basin (see the
-/// module documentation); the ridge penalty is [`DEFAULT_RIDGE`].
+/// its physical units), fitted on `fit_period` and scored on `test_period`: the scores per
+/// basin and the observed and probed series (see [`ProbeTables`]). A regional run's probe is
+/// fitted on all basins pooled, a local run's per basin (see the module documentation); the
+/// ridge penalty is [`DEFAULT_RIDGE`].
 ///
 /// Fails when `variable` is not a column of `data`, for an architecture without cell states,
 /// and for a regional run with fewer than two fitting days; a local run's basin with fewer
@@ -70,9 +86,13 @@ pub fn probe(
     variable: &str,
     fit_period: DateRange,
     test_period: DateRange,
-) -> Result<Table, RunError> {
+) -> Result<ProbeTables, RunError> {
+    let mut tables = ProbeTables {
+        scores: Table::new(&PROBE_COLUMNS),
+        series: Table::new(&SERIES_COLUMNS),
+    };
     let Some(first) = data.records.first() else {
-        return Ok(Table::new(&PROBE_COLUMNS));
+        return Ok(tables);
     };
     if variable_series(first, variable).is_none() {
         let mut known = first.target_names.clone();
@@ -119,30 +139,40 @@ pub fn probe(
         }
         TrainingMode::Local => None,
     };
-    let mut table = Table::new(&PROBE_COLUMNS);
     for (basin, ((fit_samples, fit_y), (test_samples, test_y))) in fit.iter().zip(&test).enumerate()
     {
+        let record = &data.records[basin];
         let local = match &pooled {
             Some(_) => None,
             None => LinearProbe::fit(&states_of(basin, fit_samples), fit_y, DEFAULT_RIDGE).ok(),
         };
-        let score = pooled
-            .as_ref()
-            .or(local.as_ref())
-            .map(|p| p.score(&states_of(basin, test_samples), test_y));
-        table.push(vec![
-            Cell::Text(data.records[basin].basin.clone()),
+        let fitted = pooled.as_ref().or(local.as_ref());
+        let test_states = states_of(basin, test_samples);
+        let score = fitted.map(|p| p.score(&test_states, test_y));
+        tables.scores.push(vec![
+            Cell::Text(record.basin.clone()),
             Cell::maybe(score.and_then(|s| s.nse)),
             Cell::maybe(score.and_then(|s| s.r)),
             Cell::from(fit_samples.len()),
             Cell::from(test_samples.len()),
         ]);
+        for (k, (sample, observed)) in test_samples.iter().zip(test_y).enumerate() {
+            tables.series.push(vec![
+                Cell::Text(record.dates[sample.end].to_string()),
+                Cell::Text(record.basin.clone()),
+                Cell::number(*observed),
+                Cell::maybe(fitted.map(|p| p.predict(&test_states[k]))),
+            ]);
+        }
     }
-    Ok(table)
+    Ok(tables)
 }
 
-/// Columns of a [`probe`] table.
+/// Columns of the scores of a [`probe`].
 const PROBE_COLUMNS: [&str; 5] = ["basin", "nse", "r", "fit_samples", "test_samples"];
+
+/// Columns of the series of a [`probe`].
+const SERIES_COLUMNS: [&str; 4] = ["date", "basin", "observed", "probed"];
 
 /// The input gate of every basin of an EA-LSTM run, its embedding of the basin's normalised
 /// static attributes (Kratzert et al. 2019, Sect. 2.6.3, Fig. 8): columns `basin`,

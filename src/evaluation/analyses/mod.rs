@@ -2,6 +2,7 @@
 //! under the name the library's table (`checking::library::analyses`) gives it.
 
 mod series;
+mod states;
 mod summaries;
 
 use super::{Output, RunError, Session};
@@ -18,6 +19,9 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("spread", summaries::spread),
     ("predictions", series::predictions),
     ("attributes", series::attributes),
+    ("cell_states", states::cell_states),
+    ("probe", states::probe),
+    ("input_gates", states::input_gates),
 ];
 
 /// Runs the analysis `spec`.
