@@ -520,7 +520,7 @@ fn untrained_runs() -> Vec<(TrainedRun, LoadedData)> {
         Err((sources, errors)) => panic!("{}", render_plain(&errors, &sources)),
     };
     let runs = std::env::temp_dir().join(format!("hydro-states-{}", std::process::id()));
-    let mut run_dir = RunDirectory::create(&runs, "states").unwrap();
+    let run_dir = RunDirectory::create(&runs, "states").unwrap();
     let specs: Vec<TrainSpec> = plan
         .steps
         .iter()
@@ -536,7 +536,7 @@ fn untrained_runs() -> Vec<(TrainedRun, LoadedData)> {
         .iter()
         .map(|spec| {
             let data = dataset::load(&spec.data).unwrap_or_else(|e| panic!("{e:?}"));
-            let run = train(spec, &data, &mut run_dir).unwrap_or_else(|e| panic!("{e:?}"));
+            let run = train(spec, &data, &run_dir).unwrap_or_else(|e| panic!("{e:?}"));
             (run, data)
         })
         .collect();
