@@ -8,6 +8,7 @@ pub mod error;
 pub mod evaluate;
 pub mod output;
 pub mod run_dir;
+pub mod states;
 pub mod sweep;
 pub mod training_run;
 

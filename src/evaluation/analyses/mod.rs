@@ -5,6 +5,7 @@ mod clustering;
 mod compare;
 mod series;
 mod signatures;
+mod states;
 mod summaries;
 
 use super::{Output, RunError, Session};
@@ -26,6 +27,9 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("variance_reduction", clustering::variance_reduction),
     ("compare", compare::compare),
     ("signatures", signatures::signatures),
+    ("cell_states", states::cell_states),
+    ("probe", states::probe),
+    ("input_gates", states::input_gates),
 ];
 
 /// Runs the analysis `spec`.
