@@ -1,0 +1,12 @@
+//! Interpretation of trained models: which inputs their predictions depend on.
+//!
+//! `gradients` differentiates a model's prediction with respect to its inputs;
+//! `integrated_gradients` attributes predictions to the inputs (Integrated Gradients) and
+//! summarises the attributions per feature, over the look-back and by season; `sensitivity`
+//! ranks the static attributes by the method of Morris with exact gradients; `noise` measures
+//! how predictions degrade when the static attributes are perturbed.
+
+pub mod gradients;
+pub mod integrated_gradients;
+pub mod noise;
+pub mod sensitivity;
