@@ -5,6 +5,7 @@
 pub mod dataset;
 pub mod error;
 pub mod evaluate;
+pub mod interpretation;
 pub mod run_dir;
 pub mod training_run;
 

@@ -56,7 +56,8 @@ impl InputGradients {
         let width = features.len();
         let mut sums = vec![0.0f32; self.size * width];
         for (sample, sum) in sums.chunks_exact_mut(width.max(1)).enumerate() {
-            let window = &self.x[sample * self.steps * self.features..][..self.steps * self.features];
+            let window =
+                &self.x[sample * self.steps * self.features..][..self.steps * self.features];
             for step in window.chunks_exact(self.features) {
                 for (s, g) in sum.iter_mut().zip(&step[features.clone()]) {
                     *s += g;
@@ -177,7 +178,9 @@ pub fn outputs(
         return Ok(Vec::new());
     }
     let predictions = model.forward(windows(batch));
-    Ok(values(predictions.slice([0..batch.size, target..target + 1])))
+    Ok(values(
+        predictions.slice([0..batch.size, target..target + 1]),
+    ))
 }
 
 /// The predicted output `target` of every sample of `batch` and its exact gradient with respect

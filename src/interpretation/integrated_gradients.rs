@@ -98,7 +98,11 @@ pub fn integrated_gradients(
 ) -> Result<Attributions, GradientError> {
     assert!(points > 0, "at least one integration point");
     if let Baseline::PerFeature(values) = baseline {
-        assert_eq!(values.len(), batch.features, "one baseline value per feature");
+        assert_eq!(
+            values.len(),
+            batch.features,
+            "one baseline value per feature"
+        );
     }
     let features = batch.features.max(1);
     let start: Vec<f32> = (0..batch.x.len())
@@ -358,12 +362,11 @@ impl Contributions {
     /// contribution_of_dynamic_percent, predictions` of this summary to `table` (see
     /// [`feature_table`]).
     pub fn push_feature_rows(&self, basin: &str, table: &mut Table) {
-        for ((name, kind), (share, dynamic)) in self
-            .names
-            .iter()
-            .zip(&self.kinds)
-            .zip(self.mean_shares().into_iter().zip(self.mean_dynamic_shares()))
-        {
+        for ((name, kind), (share, dynamic)) in self.names.iter().zip(&self.kinds).zip(
+            self.mean_shares()
+                .into_iter()
+                .zip(self.mean_dynamic_shares()),
+        ) {
             table.push(vec![
                 basin.into(),
                 name.as_str().into(),

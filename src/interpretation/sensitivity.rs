@@ -38,7 +38,11 @@ impl MeanAbsoluteEffect {
         if statics == 0 {
             return;
         }
-        assert_eq!(effects.len() % statics, 0, "rows of one effect per attribute");
+        assert_eq!(
+            effects.len() % statics,
+            0,
+            "rows of one effect per attribute"
+        );
         for row in effects.chunks_exact(statics) {
             for (sum, &e) in self.sums.iter_mut().zip(row) {
                 *sum += f64::from(e.abs());
