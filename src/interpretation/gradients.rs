@@ -101,11 +101,12 @@ pub enum GradientError {
     },
 }
 
-/// A model whose prediction can be differentiated, built from its weights on `B`.
+/// A model whose prediction can be differentiated, built from its weights on `B` (boxed: the
+/// modules differ much in size).
 enum Differentiated<B: burn::tensor::backend::Backend> {
-    Lstm(Lstm<B>),
-    EaLstm(EaLstm<B>),
-    McLstm(McLstm<B>),
+    Lstm(Box<Lstm<B>>),
+    EaLstm(Box<EaLstm<B>>),
+    McLstm(Box<McLstm<B>>),
 }
 
 impl<B: crate::training::fused::backend::LstmBackend> Differentiated<B> {
@@ -115,17 +116,17 @@ impl<B: crate::training::fused::backend::LstmBackend> Differentiated<B> {
         let device = Default::default();
         let (model, model_features, outputs) = match weights {
             ModelWeights::Lstm(w) => (
-                Self::Lstm(Lstm::from_weights(w, 0.0, &device)),
+                Self::Lstm(Box::new(Lstm::from_weights(w, 0.0, &device))),
                 w.shape.inputs,
                 w.shape.outputs,
             ),
             ModelWeights::EaLstm(w) => (
-                Self::EaLstm(EaLstm::from_weights(w, 0.0, &device)),
+                Self::EaLstm(Box::new(EaLstm::from_weights(w, 0.0, &device))),
                 w.shape.features(),
                 w.shape.outputs,
             ),
             ModelWeights::McLstm(w) => (
-                Self::McLstm(McLstm::from_weights(w, &device)),
+                Self::McLstm(Box::new(McLstm::from_weights(w, &device))),
                 w.shape.features(),
                 1,
             ),
