@@ -436,3 +436,111 @@ fn models_without_input_gradients_are_refused() {
         })
     );
 }
+
+fn data_root() -> std::path::PathBuf {
+    std::env::var_os("HYDRO_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+}
+
+/// A small regional EA-LSTM on two CAMELS-US basins with the 27 static attributes, one epoch.
+const SCRIPT: &str = r#"
+use "camels_us.hydro"
+data camels = camels_us_nldas {
+    basins   = ["01013500", "03439000"]
+    train    = 2000-10-01..2001-09-30
+    test     = 2008-10-01..2008-11-30
+    lookback = 30
+}
+model net = ealstm { hidden = 8, initial_forget_bias = 3 }
+train small = net on camels { learning_rate = 0.005, epochs = 1, batch = 64, seed = 3 }
+"#;
+
+#[test]
+fn a_trained_ealstm_is_interpreted_on_real_data() {
+    use hydro::checking::plan::Step;
+    use hydro::checking::{check_text, Environment};
+    use hydro::evaluation::interpretation::{attributions, noise_robustness, static_sensitivity};
+    use hydro::evaluation::{dataset, evaluate, training_run, RunDirectory};
+
+    let env = Environment {
+        data_root: data_root(),
+    };
+    let plan = check_text("interpret.hydro", None, SCRIPT.to_string(), &env).unwrap_or_else(
+        |(sources, errors)| panic!("{}", hydro::syntax::render_plain(&errors, &sources)),
+    );
+    let Some(Step::Train(spec)) = plan.steps.iter().find(|s| matches!(s, Step::Train(_))) else {
+        panic!("a training step");
+    };
+    let data = dataset::load(&spec.data).unwrap_or_else(|e| panic!("{e:?}"));
+    let runs = std::env::temp_dir().join(format!("hydro-interpret-{}", std::process::id()));
+    let mut run_dir = RunDirectory::create(&runs, "interpret").unwrap_or_else(|e| panic!("{e:?}"));
+    let mut run =
+        training_run::train(spec, &data, &mut run_dir).unwrap_or_else(|e| panic!("{e:?}"));
+    let period = spec.data.test.as_ref().unwrap().value;
+
+    // Zero noise reproduces the NSE of the ordinary prediction, exactly.
+    let noise = noise_robustness(&mut run, &data, period, &[0.0, 1.0], 2, 5).unwrap();
+    assert_eq!(noise.rows.len(), 2 * 2 * 2);
+    let series = evaluate::predict(&mut run, &data, period);
+    let nse_values = noise.numbers("nse").unwrap();
+    for (b, s) in series.iter().enumerate() {
+        let expected = nse(&s.observed[0], &s.simulated[0]);
+        assert_eq!(nse_values[4 * b], expected, "basin {}", s.basin);
+        assert_eq!(nse_values[4 * b + 1], expected, "basin {}", s.basin);
+        assert_ne!(
+            nse_values[4 * b + 2],
+            expected,
+            "basin {}: noise changes it",
+            s.basin
+        );
+    }
+    assert_eq!(
+        noise_robustness(&mut run, &data, period, &[0.0, 1.0], 2, 5).unwrap(),
+        noise,
+        "the same seed"
+    );
+
+    let sensitivity = static_sensitivity(&mut run, &data, period).unwrap();
+    let attributes = run.normalization.statics.len();
+    assert_eq!(attributes, 27);
+    assert_eq!(sensitivity.ranking.rows.len(), attributes);
+    assert_eq!(sensitivity.basins.rows.len(), 2 * attributes);
+    let ranked = sensitivity.ranking.numbers("sensitivity").unwrap();
+    assert!(ranked.windows(2).all(|w| w[0] >= w[1]), "{ranked:?}");
+    assert!(ranked
+        .iter()
+        .all(|v| v.is_some_and(|v| (0.0..=1.0).contains(&v))));
+
+    let tables = attributions(
+        &mut run,
+        &data,
+        period,
+        &["03439000".to_string()],
+        &Baseline::Zero,
+        4,
+    )
+    .unwrap();
+    let features = run.normalization.inputs.len() + attributes;
+    assert_eq!(tables.features.rows.len(), features);
+    let total: f64 = tables
+        .features
+        .numbers("contribution_percent")
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap())
+        .sum();
+    assert!((total - 100.0).abs() < 1e-9, "shares sum to {total}");
+    // The cumulative share of all features reaches 100 % at the oldest step.
+    let all = tables.cumulative.rows.last().unwrap();
+    assert_eq!(all[1].as_number(), Some(29.0));
+    assert_eq!(all[2].as_text(), "all");
+    assert!((all[3].as_number().unwrap() - 100.0).abs() < 1e-9);
+    // October and November are autumn: only SON has predictions.
+    let seasons = tables.seasonal.texts("season").unwrap();
+    let counts = tables.seasonal.numbers("predictions").unwrap();
+    for (season, count) in seasons.iter().zip(&counts) {
+        assert_eq!(count.unwrap() > 0.0, season == "SON", "{season}");
+    }
+    let _ = std::fs::remove_dir_all(&runs);
+}
