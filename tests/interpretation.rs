@@ -13,10 +13,12 @@ use hydro::analysis::metrics::nse;
 use hydro::data::windows::Batch;
 use hydro::interpretation::gradients::{output_and_input_gradients, outputs, GradientError};
 use hydro::interpretation::integrated_gradients::{
-    cumulative_shares, feature_shares, integrated_gradients, Attributions, Baseline, Contributions,
-    FeatureKind, Season,
+    cumulative_shares, cumulative_table, feature_shares, integrated_gradients, Attributions,
+    Baseline, Contributions, FeatureKind, Season,
 };
-use hydro::interpretation::noise::{noise_trials, perturbed_statics, standard_normal_draw};
+use hydro::interpretation::noise::{
+    noise_summary, noise_trials, perturbed_statics, standard_normal_draw,
+};
 use hydro::interpretation::sensitivity::{MeanAbsoluteEffect, StaticSensitivity};
 use hydro::models::mclstm::{McLstmShape, McLstmWeights};
 use hydro::models::weights::{EaLstmShape, LstmShape, ModelWeights, RecordWeights};
@@ -275,6 +277,30 @@ fn shares_of_features_over_the_lookback_and_seasons() {
         contributions.mean_cumulative_shares(),
         vec![vec![37.5, 25.0], vec![50.0, 50.0]]
     );
+    let mut lookback = cumulative_table(&contributions.names);
+    contributions.push_cumulative_rows("b", &mut lookback);
+    assert_eq!(
+        lookback.columns,
+        [
+            "basin",
+            "lag_days",
+            "cumulative_percent",
+            "prcp_percent",
+            "area_percent"
+        ]
+    );
+    assert_eq!(
+        lookback.numbers("lag_days").unwrap(),
+        [Some(0.0), Some(1.0)]
+    );
+    assert_eq!(
+        lookback.numbers("cumulative_percent").unwrap(),
+        [Some(62.5), Some(100.0)]
+    );
+    assert_eq!(
+        lookback.numbers("area_percent").unwrap(),
+        [Some(25.0), Some(50.0)]
+    );
     assert_eq!(
         contributions.mean_seasonal_shares(Season::Djf),
         (1, vec![75.0, 25.0])
@@ -379,35 +405,78 @@ fn simulate_with(weights: &ModelWeights, batch: &Batch, statics: &[f32]) -> Vec<
 fn zero_noise_reproduces_the_unperturbed_nse_and_a_seed_its_draws() {
     let weights = ealstm();
     let batch = batch(6);
-    let statics = batch.x[DYNAMIC..FEATURES].to_vec();
+    // Two basins with the same windows and different attributes.
+    let statics = vec![batch.x[DYNAMIC..FEATURES].to_vec(), vec![0.3, -0.8]];
     // Observations: the unperturbed simulation plus a fixed offset pattern.
-    let unperturbed = simulate_with(&weights, &batch, &statics);
-    let observed: Vec<f64> = unperturbed
+    let observed: Vec<Vec<f64>> = statics
         .iter()
-        .enumerate()
-        .map(|(i, v)| v + [0.05, -0.1, 0.02][i])
+        .map(|row| {
+            simulate_with(&weights, &batch, row)
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v + [0.05, -0.1, 0.02][i])
+                .collect()
+        })
         .collect();
-    let reference = nse(&observed, &unperturbed).unwrap();
+    let reference: Vec<Option<f64>> = statics
+        .iter()
+        .zip(&observed)
+        .map(|(row, observed)| nse(observed, &simulate_with(&weights, &batch, row)))
+        .collect();
     let run = |seed: u64| {
-        noise_trials(&statics, &[0.0, 0.5], 3, seed, 7, &observed, |perturbed| {
-            simulate_with(&weights, &batch, perturbed)
+        noise_trials(&statics, &[0.0, 0.5], 3, seed, &observed, |perturbed| {
+            perturbed
+                .iter()
+                .map(|row| simulate_with(&weights, &batch, row))
+                .collect()
         })
     };
     let trials = run(42);
-    assert_eq!(trials.len(), 6);
-    for trial in &trials[..3] {
-        assert_eq!(trial.sigma, 0.0);
-        assert_eq!(trial.nse, Some(reference), "zero noise");
+    assert_eq!(trials.len(), 2);
+    for (basin, basin_trials) in trials.iter().enumerate() {
+        assert_eq!(basin_trials.len(), 6);
+        for trial in &basin_trials[..3] {
+            assert_eq!(trial.sigma, 0.0);
+            assert_eq!(trial.nse, reference[basin], "zero noise");
+        }
+        assert!(basin_trials[3..].iter().all(|t| t.nse != reference[basin]));
     }
-    assert!(trials[3..].iter().all(|t| t.nse != Some(reference)));
     assert_eq!(run(42), trials, "the same seed");
     assert_ne!(run(43), trials, "another seed");
-    // The noise of draw 2 does not depend on the draws before it.
-    let draw = perturbed_statics(&statics, 0.5, 42, 7, 2);
+    // The noise of draw 2 of basin 1 does not depend on the draws or basins before it.
+    let draw = perturbed_statics(&statics[1], 0.5, 42, 1, 2);
     assert_eq!(
-        nse(&observed, &simulate_with(&weights, &batch, &draw)),
-        trials[5].nse
+        nse(&observed[1], &simulate_with(&weights, &batch, &draw)),
+        trials[1][5].nse
     );
+    // The summary of a level: median, mean, min and max of its 6 trials.
+    let summary = noise_summary(&trials);
+    assert_eq!(summary.numbers("sigma").unwrap(), [Some(0.0), Some(0.5)]);
+    let mut level: Vec<f64> = trials
+        .iter()
+        .flat_map(|t| t[3..].iter().map(|t| t.nse.unwrap()))
+        .collect();
+    level.sort_by(f64::total_cmp);
+    let row = &summary.rows[1];
+    assert_eq!(
+        row[1].as_number(),
+        Some((level[2] + level[3]) / 2.0),
+        "median"
+    );
+    let mean = level.iter().sum::<f64>() / 6.0;
+    assert!((row[2].as_number().unwrap() - mean).abs() < 1e-12, "mean");
+    assert_eq!(row[3].as_number(), Some(level[0]));
+    assert_eq!(row[4].as_number(), Some(level[5]));
+    assert_eq!(row[5].as_number(), Some(6.0));
+    assert_eq!(row[6].as_number(), Some(0.0));
+    let zero = &summary.rows[0];
+    let (low, high) = (
+        reference[0].unwrap().min(reference[1].unwrap()),
+        reference[0].unwrap().max(reference[1].unwrap()),
+    );
+    assert_eq!(zero[3].as_number(), Some(low));
+    assert_eq!(zero[4].as_number(), Some(high));
+    assert_eq!(zero[1].as_number(), Some((low + high) / 2.0));
     // Draws are standard normal: mean and variance of 20000 values within 3 standard errors
     // (0.0071 and 0.02).
     let z = standard_normal_draw(1, 0, 0, 20_000);
@@ -465,6 +534,7 @@ fn a_trained_ealstm_is_interpreted_on_real_data() {
 
     let env = Environment {
         data_root: data_root(),
+        mode: Default::default(),
     };
     let plan = check_text("interpret.hydro", None, SCRIPT.to_string(), &env).unwrap_or_else(
         |(sources, errors)| panic!("{}", hydro::syntax::render_plain(&errors, &sources)),
@@ -474,13 +544,14 @@ fn a_trained_ealstm_is_interpreted_on_real_data() {
     };
     let data = dataset::load(&spec.data).unwrap_or_else(|e| panic!("{e:?}"));
     let runs = std::env::temp_dir().join(format!("hydro-interpret-{}", std::process::id()));
-    let mut run_dir = RunDirectory::create(&runs, "interpret").unwrap_or_else(|e| panic!("{e:?}"));
-    let mut run =
-        training_run::train(spec, &data, &mut run_dir).unwrap_or_else(|e| panic!("{e:?}"));
+    let run_dir = RunDirectory::create(&runs, "interpret").unwrap_or_else(|e| panic!("{e:?}"));
+    let mut run = training_run::train(spec, &data, &run_dir).unwrap_or_else(|e| panic!("{e:?}"));
     let period = spec.data.test.as_ref().unwrap().value;
 
     // Zero noise reproduces the NSE of the ordinary prediction, exactly.
-    let noise = noise_robustness(&mut run, &data, period, &[0.0, 1.0], 2, 5).unwrap();
+    let noise = noise_robustness(&mut run, &data, period, &[0.0, 1.0], 2, 5)
+        .unwrap()
+        .trials;
     assert_eq!(noise.rows.len(), 2 * 2 * 2);
     let series = evaluate::predict(&mut run, &data, period);
     let nse_values = noise.numbers("nse").unwrap();
@@ -496,12 +567,14 @@ fn a_trained_ealstm_is_interpreted_on_real_data() {
         );
     }
     assert_eq!(
-        noise_robustness(&mut run, &data, period, &[0.0, 1.0], 2, 5).unwrap(),
+        noise_robustness(&mut run, &data, period, &[0.0, 1.0], 2, 5)
+            .unwrap()
+            .trials,
         noise,
         "the same seed"
     );
 
-    let sensitivity = static_sensitivity(&mut run, &data, period).unwrap();
+    let sensitivity = static_sensitivity(&mut run, &data, period, &[]).unwrap();
     let attributes = run.normalization.statics.len();
     assert_eq!(attributes, 27);
     assert_eq!(sensitivity.ranking.rows.len(), attributes);
@@ -519,6 +592,7 @@ fn a_trained_ealstm_is_interpreted_on_real_data() {
         &["03439000".to_string()],
         &Baseline::Zero,
         4,
+        365,
     )
     .unwrap();
     let features = run.normalization.inputs.len() + attributes;
@@ -532,10 +606,10 @@ fn a_trained_ealstm_is_interpreted_on_real_data() {
         .sum();
     assert!((total - 100.0).abs() < 1e-9, "shares sum to {total}");
     // The cumulative share of all features reaches 100 % at the oldest step.
-    let all = tables.cumulative.rows.last().unwrap();
-    assert_eq!(all[1].as_number(), Some(29.0));
-    assert_eq!(all[2].as_text(), "all");
-    assert!((all[3].as_number().unwrap() - 100.0).abs() < 1e-9);
+    let oldest = tables.cumulative.rows.last().unwrap();
+    assert_eq!(tables.cumulative.rows.len(), 30);
+    assert_eq!(oldest[1].as_number(), Some(29.0));
+    assert!((oldest[2].as_number().unwrap() - 100.0).abs() < 1e-9);
     // October and November are autumn: only SON has predictions.
     let seasons = tables.seasonal.texts("season").unwrap();
     let counts = tables.seasonal.numbers("predictions").unwrap();

@@ -378,25 +378,14 @@ impl Contributions {
         }
     }
 
-    /// Appends the rows `basin, lag_days, feature, cumulative_percent` of this summary to
-    /// `table` (see [`cumulative_table`]): one row per lag and feature, and a row of feature
-    /// `all` with the sum over the features.
+    /// Appends the rows `basin, lag_days, cumulative_percent, <feature>_percent...` of this
+    /// summary to `table` (a [`cumulative_table`] of its features): one row per lag, with the
+    /// share of all features and of each feature at lags `0..=lag_days`.
     pub fn push_cumulative_rows(&self, basin: &str, table: &mut Table) {
         for (lag, shares) in self.mean_cumulative_shares().iter().enumerate() {
-            for (name, &share) in self.names.iter().zip(shares) {
-                table.push(vec![
-                    basin.into(),
-                    lag.into(),
-                    name.as_str().into(),
-                    Cell::number(share),
-                ]);
-            }
-            table.push(vec![
-                basin.into(),
-                lag.into(),
-                "all".into(),
-                Cell::number(shares.iter().sum()),
-            ]);
+            let mut row = vec![basin.into(), lag.into(), Cell::number(shares.iter().sum())];
+            row.extend(shares.iter().map(|&share| Cell::number(share)));
+            table.push(row);
         }
     }
 
@@ -433,11 +422,19 @@ pub fn feature_table() -> Table {
     ])
 }
 
-/// An empty table of cumulative contributions over the look-back: `basin`, `lag_days` (0 is
-/// the prediction day), `feature` (or `all`), `cumulative_percent` (mean share of the feature
-/// at lags `0..=lag_days`).
-pub fn cumulative_table() -> Table {
-    Table::new(&["basin", "lag_days", "feature", "cumulative_percent"])
+/// An empty table of cumulative contributions over the look-back, one row per basin and lag:
+/// `basin`, `lag_days` (0 is the prediction day), `cumulative_percent` (mean share of all
+/// features at lags `0..=lag_days`: 100 at the oldest lag), then `<feature>_percent` for each of
+/// the features `names` (mean share of the feature at lags `0..=lag_days`; the oldest lag holds
+/// the feature's contribution).
+pub fn cumulative_table(names: &[String]) -> Table {
+    let mut columns = vec![
+        "basin".to_string(),
+        "lag_days".to_string(),
+        "cumulative_percent".to_string(),
+    ];
+    columns.extend(names.iter().map(|name| format!("{name}_percent")));
+    Table::new(&columns)
 }
 
 /// An empty table of seasonal contributions: `basin`, `season` (`DJF`, `MAM`, `JJA`, `SON` of

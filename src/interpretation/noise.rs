@@ -61,27 +61,37 @@ pub struct NoiseTrial {
     pub nse: Option<f64>,
 }
 
-/// The NSE of `draws` simulations of basin `basin` for every noise level of `sigmas`:
-/// `simulate` predicts the basin's days from its (perturbed) normalised attributes, in the units
-/// of `observed` (NaN where not observed).
+/// The NSE of every basin for `draws` draws of every noise level of `sigmas`, `[basin][trial]`
+/// with the trials in the order of the levels, then of the draws. `statics` holds the normalised
+/// attributes of every basin (`[basin][attribute]`); draw `d` perturbs every basin at once and
+/// `simulate` predicts every basin's days from the perturbed attributes of all basins, in the
+/// units of `observed` (`[basin][day]`, NaN where not observed).
 pub fn noise_trials(
-    statics: &[f32],
+    statics: &[Vec<f32>],
     sigmas: &[f64],
     draws: usize,
     seed: u64,
-    basin: usize,
-    observed: &[f64],
-    mut simulate: impl FnMut(&[f32]) -> Vec<f64>,
-) -> Vec<NoiseTrial> {
-    let mut trials = Vec::with_capacity(sigmas.len() * draws);
+    observed: &[Vec<f64>],
+    mut simulate: impl FnMut(&[Vec<f32>]) -> Vec<Vec<f64>>,
+) -> Vec<Vec<NoiseTrial>> {
+    let mut trials = vec![Vec::with_capacity(sigmas.len() * draws); statics.len()];
     for &sigma in sigmas {
         for draw in 0..draws {
-            let simulated = simulate(&perturbed_statics(statics, sigma, seed, basin, draw));
-            trials.push(NoiseTrial {
-                sigma,
-                draw,
-                nse: nse(observed, &simulated),
-            });
+            let perturbed: Vec<Vec<f32>> = statics
+                .iter()
+                .enumerate()
+                .map(|(basin, row)| perturbed_statics(row, sigma, seed, basin, draw))
+                .collect();
+            let simulated = simulate(&perturbed);
+            for ((basin_trials, observed), simulated) in
+                trials.iter_mut().zip(observed).zip(&simulated)
+            {
+                basin_trials.push(NoiseTrial {
+                    sigma,
+                    draw,
+                    nse: nse(observed, simulated),
+                });
+            }
         }
     }
     trials
@@ -102,4 +112,55 @@ pub fn push_noise_rows(table: &mut Table, basin: &str, trials: &[NoiseTrial]) {
             Cell::maybe(trial.nse),
         ]);
     }
+}
+
+/// The NSE of every noise level over all basins and draws (Kratzert et al. 2019, Fig. 6):
+/// `sigma`, `median_nse`, `mean_nse`, `min_nse`, `max_nse` (over the trials with a finite NSE),
+/// `trials` (their number), `undefined` (trials without NSE, e.g. a basin without
+/// observations). `trials` is `[basin][trial]` as [`noise_trials`] returns it; levels in the
+/// order of their first trial.
+pub fn noise_summary(trials: &[Vec<NoiseTrial>]) -> Table {
+    let mut table = Table::new(&[
+        "sigma",
+        "median_nse",
+        "mean_nse",
+        "min_nse",
+        "max_nse",
+        "trials",
+        "undefined",
+    ]);
+    let mut sigmas: Vec<f64> = Vec::new();
+    for trial in trials.iter().flatten() {
+        if !sigmas.contains(&trial.sigma) {
+            sigmas.push(trial.sigma);
+        }
+    }
+    for sigma in sigmas {
+        let level: Vec<Option<f64>> = trials
+            .iter()
+            .flatten()
+            .filter(|t| t.sigma == sigma)
+            .map(|t| t.nse)
+            .collect();
+        let mut values: Vec<f64> = level
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|v| v.is_finite())
+            .collect();
+        values.sort_by(f64::total_cmp);
+        let count = values.len();
+        let median = (count > 0).then(|| (values[(count - 1) / 2] + values[count / 2]) / 2.0);
+        let mean = (count > 0).then(|| values.iter().sum::<f64>() / count as f64);
+        table.push(vec![
+            Cell::number(sigma),
+            Cell::maybe(median),
+            Cell::maybe(mean),
+            Cell::maybe(values.first().copied()),
+            Cell::maybe(values.last().copied()),
+            count.into(),
+            (level.len() - count).into(),
+        ]);
+    }
+    table
 }
