@@ -340,9 +340,8 @@ let ig = integrated_gradients(base, steps = 1, samples = 1, basins = ["99999999"
         runs_dir: scratch("analyses-unknown-basin"),
         device: None,
     };
-    let error = run(&plan(&source), std::path::Path::new("s.hydro"), &options)
-        .err()
-        .expect("the run fails");
+    let error =
+        run(&plan(&source), std::path::Path::new("s.hydro"), &options).expect_err("the run fails");
     let RunError::Script(diagnostic) = error else {
         panic!("a diagnostic, found {error:?}");
     };
