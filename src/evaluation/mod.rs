@@ -365,7 +365,7 @@ impl Session {
                 _ => self.input_table(*step, ResultKind::Table).1.to_string(),
             },
             Value::Result(step, kind @ (ResultKind::Median | ResultKind::Mean)) => {
-                summary_line(&self.table(*step).expect("a metric table"), *kind)
+                summary_line(self.table(*step).expect("a metric table"), *kind)
             }
             Value::Result(_, ResultKind::Figure) => {
                 "a figure: write it to a file, e.g. `write fig -> \"fig.png\"`".to_string()

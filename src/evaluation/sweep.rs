@@ -17,7 +17,7 @@ use super::evaluate::{predict, BasinSeries};
 use super::training_run::{self, TrainedRun};
 use super::{Output, RunError, Session};
 use crate::analysis::{Cell, MetricTable, Table};
-use crate::checking::plan::{BasinsSpec, EvaluateSpec, SweepSpec, TrainSpec};
+use crate::checking::plan::{BasinsSpec, DataSpec, EvaluateSpec, SweepSpec, TrainSpec};
 use crate::data::DateRange;
 use crate::models::weights::ModelWeights;
 use crate::syntax::ScriptError;
@@ -234,10 +234,15 @@ fn write_finished(folder: &Path, member: &TrainSpec, run: &TrainedRun) -> Result
 
 /// The dates of a declared period of a run's data set.
 pub(crate) fn period_of(spec: &TrainSpec, period: &str) -> DateRange {
+    data_period(&spec.data, period)
+}
+
+/// The dates of a declared period (`train`, `validation` or `test`) of a data set.
+pub(crate) fn data_period(data: &DataSpec, period: &str) -> DateRange {
     match period {
-        "train" => Some(spec.data.train.value),
-        "validation" => spec.data.validation.as_ref().map(|p| p.value),
-        _ => spec.data.test.as_ref().map(|p| p.value),
+        "train" => Some(data.train.value),
+        "validation" => data.validation.as_ref().map(|p| p.value),
+        _ => data.test.as_ref().map(|p| p.value),
     }
     .expect("the checker makes sure the period is declared")
 }

@@ -1,8 +1,11 @@
 //! Runners of the analysis and figure functions: one file per function, each registered below
 //! under the name the library's table (`checking::library::analyses`) gives it.
 
+mod clustering;
+mod compare;
 mod interpretation;
 mod series;
+mod signatures;
 mod summaries;
 
 use super::{Output, RunError, Session};
@@ -19,6 +22,11 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("spread", summaries::spread),
     ("predictions", series::predictions),
     ("attributes", series::attributes),
+    ("kmeans", clustering::kmeans),
+    ("pca", clustering::pca),
+    ("variance_reduction", clustering::variance_reduction),
+    ("compare", compare::compare),
+    ("signatures", signatures::signatures),
     ("integrated_gradients", interpretation::integrated_gradients),
     ("static_sensitivity", interpretation::static_sensitivity),
     ("noise_robustness", interpretation::noise_robustness),
