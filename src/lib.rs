@@ -4,7 +4,8 @@
 //! `syntax` (script text -> AST) -> `checking` (AST -> checked plan, no data read)
 //! -> `evaluation` (plan -> runs), which uses `data` (loaders, normalisation, windows),
 //! `models` (Burn modules generic over the backend), `training` (losses, optimiser, engines),
-//! `analysis` (metrics) and `plots` (figures).
+//! `analysis` (metrics) and `plots` (figures); `interpretation` attributes a trained model's
+//! predictions to its inputs.
 
 pub mod analysis;
 pub mod checking;

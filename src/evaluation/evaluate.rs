@@ -45,6 +45,19 @@ pub struct BasinSeries {
 /// Predicts every basin of `data` over `period` with `run` (each basin with its own model in a
 /// local run).
 pub fn predict(run: &mut TrainedRun, data: &LoadedData, period: DateRange) -> Vec<BasinSeries> {
+    let statics = run.statics.clone();
+    predict_with_statics(run, data, period, &statics)
+}
+
+/// Predicts every basin of `data` over `period` with `run` as [`predict`] does, but with the
+/// normalised static attributes `statics` (`[basin][attribute]`, e.g. perturbed ones) in place
+/// of the run's.
+pub fn predict_with_statics(
+    run: &mut TrainedRun,
+    data: &LoadedData,
+    period: DateRange,
+    statics: &[Vec<f32>],
+) -> Vec<BasinSeries> {
     let lookback = run.spec.data.lookback;
     let per_basin = all_samples(&data.records, period, lookback);
     let mut series = Vec::with_capacity(per_basin.len());
@@ -55,7 +68,7 @@ pub fn predict(run: &mut TrainedRun, data: &LoadedData, period: DateRange) -> Ve
             let batch = assemble(
                 &data.records,
                 &run.normalization,
-                &run.statics,
+                statics,
                 chunk,
                 lookback,
                 &run.basin_std,

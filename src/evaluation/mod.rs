@@ -6,6 +6,7 @@ pub mod analyses;
 pub mod dataset;
 pub mod error;
 pub mod evaluate;
+pub mod interpretation;
 pub mod output;
 pub mod run_dir;
 pub mod states;

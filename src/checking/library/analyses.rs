@@ -197,7 +197,7 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "integrated_gradients",
-            doc: "Integrated Gradients of the prediction w.r.t. the inputs: per-feature shares, cumulative over the look-back, by season",
+            doc: "Integrated Gradients of the prediction w.r.t. the inputs: per-feature shares (%), cumulative over the look-back, by season",
             params: &[
                 PERIOD,
                 BASINS,
@@ -205,13 +205,13 @@ pub const ANALYSES: &[Analysis] = &[
                     name: "baseline",
                     kind: ParamKind::Choice(&["zero", "mean"]),
                     default: Default::Name("zero"),
-                    doc: "reference input: `zero` (physical zero of every input) or `mean` (the training mean)",
+                    doc: "reference input: `zero` (physical zero of every input) or `mean` (its training mean)",
                 },
                 Param {
                     name: "steps",
                     kind: ParamKind::Integer { min: 1, max: 10_000 },
                     default: Default::Integer(50),
-                    doc: "interpolation steps of the path integral",
+                    doc: "integration points along the path from the baseline (midpoint rule)",
                 },
                 Param {
                     name: "samples",
@@ -236,7 +236,7 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "noise_robustness",
-            doc: "NSE per basin when Gaussian noise N(0, sigma) is added to the normalised static inputs",
+            doc: "NSE per basin when Gaussian noise N(0, sigma) is added to the normalised static inputs, and its median, mean and range per sigma",
             params: &[
                 PERIOD,
                 Param {
@@ -249,7 +249,7 @@ pub const ANALYSES: &[Analysis] = &[
                     name: "draws",
                     kind: ParamKind::Integer { min: 1, max: 10_000 },
                     default: Default::Integer(50),
-                    doc: "noise draws per basin and sigma",
+                    doc: "noise draws per sigma (each perturbs every basin)",
                 },
                 SEED,
             ],

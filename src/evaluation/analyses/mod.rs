@@ -3,6 +3,7 @@
 
 mod clustering;
 mod compare;
+mod interpretation;
 mod series;
 mod signatures;
 mod states;
@@ -30,6 +31,9 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("cell_states", states::cell_states),
     ("probe", states::probe),
     ("input_gates", states::input_gates),
+    ("integrated_gradients", interpretation::integrated_gradients),
+    ("static_sensitivity", interpretation::static_sensitivity),
+    ("noise_robustness", interpretation::noise_robustness),
 ];
 
 /// Runs the analysis `spec`.
