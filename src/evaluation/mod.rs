@@ -6,6 +6,7 @@ pub mod dataset;
 pub mod error;
 pub mod evaluate;
 pub mod run_dir;
+pub mod scenario;
 pub mod training_run;
 
 use std::collections::HashMap;
