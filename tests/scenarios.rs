@@ -16,7 +16,7 @@ use hydro::data::{DateRange, FeatureStats, Scaling};
 use hydro::evaluation::dataset;
 use hydro::evaluation::evaluate::predict;
 use hydro::evaluation::scenario::{
-    precipitation_input, run_scenario, scenario_data, series_table, summary_between,
+    precipitation_input, run_scenario, scenario_data, series_table, Reference,
 };
 use hydro::evaluation::training_run;
 use hydro::evaluation::RunDirectory;
@@ -109,7 +109,7 @@ fn the_sinusoid_is_a_curve_of_the_day_of_the_year() {
         period_days: 365.0,
         amplitude: 0.35,
         offset: 0.55,
-        phase_day: 210.0,
+        peak_day: 210.0,
     };
     let expected = [
         (d(2001, 7, 29), 0.9),
@@ -180,7 +180,7 @@ fn scaled_numbers_convert_as_levels_differences_or_factors() {
             period_days: 365.0,
             amplitude: 0.35,
             offset: 0.55,
-            phase_day: 210.0,
+            peak_day: 210.0,
         },
         1,
     ) {
@@ -188,9 +188,9 @@ fn scaled_numbers_convert_as_levels_differences_or_factors() {
             period_days,
             amplitude,
             offset,
-            phase_day,
+            peak_day,
         } => {
-            assert_eq!((period_days, phase_day), (365.0, 210.0));
+            assert_eq!((period_days, peak_day), (365.0, 210.0));
             assert!(close(amplitude, 14.56, 1e-12), "{amplitude}");
             assert!(close(offset, 2.88, 1e-12), "{offset}");
         }
@@ -233,7 +233,7 @@ fn changes_that_cannot_apply_are_refused() {
         period_days,
         amplitude: 1.0,
         offset: 0.0,
-        phase_day: 1.0,
+        peak_day: 1.0,
     };
     assert!(sinusoid(365.0).check().is_ok());
     assert!(sinusoid(0.0).check().unwrap_err().contains("positive"));
@@ -353,6 +353,7 @@ train t = small on camels { epochs = 1, batch = 128, seed = 3 }
 "#;
     let env = Environment {
         data_root: data_root(),
+        mode: Default::default(),
     };
     let plan = check_text("s.hydro", None, script.to_string(), &env)
         .unwrap_or_else(|(sources, errors)| panic!("{}", render_plain(&errors, &sources)));
@@ -398,7 +399,7 @@ train t = small on camels { epochs = 1, batch = 128, seed = 3 }
         "the observed test year has precipitation"
     );
 
-    let result = run_scenario(&mut run, &data, test, &changes).unwrap();
+    let result = run_scenario(&mut run, &data, test, &changes, None, Reference::Observed).unwrap();
     let (baseline, scenario) = (&result.baseline[0], &result.scenario[0]);
     assert_eq!(baseline.dates.len(), 365);
     assert_eq!(baseline.dates[0], test.start);
@@ -442,7 +443,7 @@ train t = small on camels { epochs = 1, batch = 128, seed = 3 }
         / (0.0 - observed_p * area * 1000.0);
     assert!(close(row("water_balance_ratio"), expected_ratio, 1e-12));
 
-    // The day-by-day table, and a comparison of the result with itself (no change: no ratio).
+    // The day-by-day table.
     let series = series_table(&result);
     assert_eq!(series.rows.len(), 365);
     assert_eq!(series.texts("date").unwrap()[0], "2001-10-01");
@@ -450,8 +451,25 @@ train t = small on camels { epochs = 1, batch = 128, seed = 3 }
         series.numbers("scenario_mm_day").unwrap()[10],
         Some(scenario.simulated[0][10])
     );
-    let same = summary_between(&result, &result);
-    assert_eq!(same.numbers("water_balance_ratio").unwrap(), [None]);
+
+    // No change against the zero-precipitation reference: the reference is the simulation
+    // without precipitation above, the scenario the observed one, so the ratio is the same.
+    let against_zero = run_scenario(
+        &mut run,
+        &data,
+        test,
+        &[],
+        Some("prcp"),
+        Reference::ZeroPrecipitation,
+    )
+    .unwrap();
+    assert_eq!(against_zero.baseline[0].simulated, scenario.simulated);
+    assert_eq!(against_zero.scenario[0].simulated, baseline.simulated);
+    let reversed = against_zero.summary.numbers("water_balance_ratio").unwrap()[0].unwrap();
+    assert!(close(reversed, expected_ratio, 1e-12), "{reversed}");
+    // Without any change, against the observed inputs, nothing changes: no ratio.
+    let same = run_scenario(&mut run, &data, test, &[], None, Reference::Observed).unwrap();
+    assert_eq!(same.summary.numbers("water_balance_ratio").unwrap(), [None]);
 
     // Scaled units on the real run: a temperature of 0.5 is the middle of the training range.
     let tmax = 1;

@@ -47,9 +47,9 @@ pub enum InputChange {
     /// This amount is added to every value (a physical input may become negative: the change
     /// does not clip).
     Shift(f64),
-    /// Every day takes `offset + amplitude * cos(2 pi (doy - phase_day) / period_days)`, where
+    /// Every day takes `offset + amplitude * cos(2 pi (doy - peak_day) / period_days)`, where
     /// `doy` is the day's day of the year: a curve of the calendar day repeated every year,
-    /// with its maximum on day `phase_day`. With a period of 365 days, 31 December of a leap
+    /// with its maximum on day `peak_day`. With a period of 365 days, 31 December of a leap
     /// year (day 366) takes the value of 1 January.
     Sinusoid {
         /// Wavelength in days (365 for the annual cycle).
@@ -59,7 +59,7 @@ pub enum InputChange {
         /// The mean value.
         offset: f64,
         /// Day of the year of the maximum.
-        phase_day: f64,
+        peak_day: f64,
     },
     /// The days whose day of the year lies in `from_doy..=to_doy` take `value` and the other
     /// days keep theirs; the season runs across New Year when `from_doy > to_doy` (mid-October
@@ -94,11 +94,11 @@ impl InputChange {
                 period_days,
                 amplitude,
                 offset,
-                phase_day,
+                peak_day,
             } => {
                 finite("the amplitude", amplitude)?;
                 finite("the offset", offset)?;
-                finite("the phase day", phase_day)?;
+                finite("the peak day", peak_day)?;
                 if period_days.is_finite() && period_days > 0.0 {
                     Ok(())
                 } else {
@@ -142,12 +142,12 @@ impl InputChange {
                 period_days,
                 amplitude,
                 offset,
-                phase_day,
+                peak_day,
             } => InputChange::Sinusoid {
                 period_days,
                 amplitude: difference(amplitude),
                 offset: level(offset),
-                phase_day,
+                peak_day,
             },
             InputChange::SeasonalConstant {
                 value,
@@ -172,10 +172,10 @@ impl InputChange {
                 period_days,
                 amplitude,
                 offset,
-                phase_day,
+                peak_day,
             } => {
                 let doy = f64::from(date.ordinal());
-                offset + amplitude * (2.0 * PI * (doy - phase_day) / period_days).cos()
+                offset + amplitude * (2.0 * PI * (doy - peak_day) / period_days).cos()
             }
             InputChange::SeasonalConstant {
                 value: constant,

@@ -1,6 +1,7 @@
 //! Running a trained model on hypothetical inputs (Yokoo et al.): the data set's inputs are
-//! changed over a period, the run predicts the period with the observed and with the changed
-//! inputs, and the water balance compares the two simulations.
+//! changed over a period, the run predicts the period with the changed inputs and with reference
+//! inputs (the observed ones, or the changed ones with precipitation zero: the paper's
+//! zero-precipitation case), and the water balance compares the two simulations.
 //!
 //! The changes apply to a copy of the records (the loaded data stay as read), on the days of the
 //! period *and* of its look-back warm-up (`lookback - 1` days before it): every prediction of the
@@ -9,8 +10,8 @@
 //! first `lookback - 1` days of it see observed inputs in their windows.
 //!
 //! Runoff is the run's first target in mm/day (de-normalised, negative values set to zero by
-//! [`predict`]). Precipitation is the input [`precipitation_input`] recognises by name; its
-//! volumes are summed over the predicted days of the period only (the warm-up's precipitation
+//! [`predict`]). Precipitation is the input named by the caller or else the one
+//! [`precipitation_input`] recognises by name; its volumes are summed over the predicted days of the period only (the warm-up's precipitation
 //! reaches runoff in the period but is not counted, as precipitation of the period's last days
 //! reaches runoff after it).
 
@@ -49,6 +50,18 @@ pub fn precipitation_input(names: &[String]) -> Option<usize> {
     })
 }
 
+/// The simulation a scenario is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// The run's simulation with the observed inputs: the ratio is the share of the change of
+    /// precipitation passed on to runoff.
+    Observed,
+    /// The simulation with the scenario's inputs except precipitation, which is zero over the
+    /// period and its warm-up (Yokoo et al.'s zero-precipitation case): the ratio is the share
+    /// of the precipitation given that the model turns into runoff.
+    ZeroPrecipitation,
+}
+
 /// The water balance of one basin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasinBalance {
@@ -63,15 +76,16 @@ pub struct BasinBalance {
 /// The simulations of a period with observed and with changed inputs.
 #[derive(Debug, Clone)]
 pub struct ScenarioResult {
-    /// The run's predictions with the observed inputs, one per basin of the data set.
+    /// The run's predictions with the reference inputs, one per basin of the data set.
     pub baseline: Vec<BasinSeries>,
     /// The run's predictions with the changed inputs, on the same days.
     pub scenario: Vec<BasinSeries>,
-    /// The water balance of each basin, scenario against baseline.
+    /// The water balance of each basin, scenario against reference.
     pub balances: Vec<BasinBalance>,
     /// The balances as a table: `basin, area_km2, baseline_runoff_m3, scenario_runoff_m3,
-    /// baseline_precipitation_m3, scenario_precipitation_m3, water_balance_ratio` (precipitation
-    /// and ratio missing when no input is precipitation or its volume did not change).
+    /// baseline_precipitation_m3, scenario_precipitation_m3, water_balance_ratio`, `baseline`
+    /// being the reference simulation (precipitation and ratio missing when no input is
+    /// precipitation or its volume did not change).
     pub summary: Table,
 }
 
@@ -139,32 +153,76 @@ fn changed_record(
     Ok(changed)
 }
 
-/// Predicts `period` with `run` on `data` as read and on `data` changed by `changes` (see
-/// [`scenario_data`]), and the water balance of each basin (scenario against observed inputs).
+/// The position among the run's inputs of the precipitation: the input `name` if given (an
+/// error if the run has no such input), else the one [`precipitation_input`] recognises.
+fn precipitation_of(run: &TrainedRun, name: Option<&str>) -> Result<Option<usize>, RunError> {
+    let names = &run.normalization.inputs.names;
+    match name {
+        None => Ok(precipitation_input(names)),
+        Some(name) => names
+            .iter()
+            .position(|n| n == name)
+            .map(Some)
+            .ok_or_else(|| RunError::Other {
+                message: format!("the run `{}` has no input `{name}`", run.spec.name),
+                help: format!("its inputs are [{}]", names.join(", ")),
+            }),
+    }
+}
+
+/// Predicts `period` with `run` on `data` changed by `changes` (see [`scenario_data`]) and on
+/// the `reference` inputs, and the water balance of each basin (scenario against reference).
+/// `precipitation` names the input holding precipitation (`None`: the one
+/// [`precipitation_input`] recognises); without one the precipitation volumes and the ratio are
+/// missing, and [`Reference::ZeroPrecipitation`] is an error.
 pub fn run_scenario(
     run: &mut TrainedRun,
     data: &LoadedData,
     period: DateRange,
     changes: &[(String, InputChange, Units)],
+    precipitation: Option<&str>,
+    reference: Reference,
 ) -> Result<ScenarioResult, RunError> {
+    let precipitation = precipitation_of(run, precipitation)?
+        .map(|k| run.normalization.inputs.names[k].clone());
     let changed = scenario_data(run, data, period, changes)?;
-    let baseline = predict(run, data, period);
+    let zero_precipitation = match reference {
+        Reference::Observed => None,
+        Reference::ZeroPrecipitation => {
+            let name = precipitation.clone().ok_or_else(|| RunError::Other {
+                message: format!(
+                    "the run `{}` has no input recognised as precipitation",
+                    run.spec.name
+                ),
+                help: format!(
+                    "name it with `precipitation = ...` (its inputs are [{}])",
+                    run.normalization.inputs.names.join(", ")
+                ),
+            })?;
+            let mut without = changes.to_vec();
+            without.push((name, InputChange::Zero, Units::Physical));
+            Some(scenario_data(run, data, period, &without)?)
+        }
+    };
+    let reference_data = zero_precipitation.as_ref().unwrap_or(data);
+    let baseline = predict(run, reference_data, period);
     let scenario = predict(run, &changed, period);
     let balances = baseline
         .iter()
         .zip(&scenario)
-        .zip(data.records.iter().zip(&changed.records))
-        .map(|((base, scen), (observed, hypothetical))| {
+        .zip(reference_data.records.iter().zip(&changed.records))
+        .map(|((base, scen), (before, hypothetical))| {
             let precipitation = |record: &BasinRecord| -> Option<Vec<f64>> {
-                let k = precipitation_input(&record.input_names)?;
+                let name = precipitation.as_ref()?;
+                let k = record.input_names.iter().position(|n| n == name)?;
                 base.dates
                     .iter()
                     .map(|&date| Some(f64::from(record.inputs[k][record.index_of(date)?])))
                     .collect()
             };
-            let area = observed.area_km2;
+            let area = before.area_km2;
             let (baseline_precipitation_m3, scenario_precipitation_m3) =
-                match (precipitation(observed), precipitation(hypothetical)) {
+                match (precipitation(before), precipitation(hypothetical)) {
                     (Some(p_base), Some(p_scen)) => {
                         (volume_m3(&p_base, area), volume_m3(&p_scen, area))
                     }
@@ -177,7 +235,7 @@ pub fn run_scenario(
                 scenario_precipitation_m3,
             };
             BasinBalance {
-                basin: observed.basin.clone(),
+                basin: before.basin.clone(),
                 area_km2: area,
                 balance,
             }
@@ -189,35 +247,6 @@ pub fn run_scenario(
         scenario,
         balances,
     })
-}
-
-/// The water balance of the scenario of `second` against the scenario of `first` (two results
-/// of the same run, period and basins): the paper's ratio of a constant-precipitation scenario
-/// against the zero-precipitation one. Columns as [`ScenarioResult::summary`], `baseline_*`
-/// being `first`'s scenario and `scenario_*` `second`'s.
-///
-/// # Panics
-/// If the results are not of the same basins (a programming error).
-pub fn summary_between(first: &ScenarioResult, second: &ScenarioResult) -> Table {
-    let balances: Vec<BasinBalance> = first
-        .balances
-        .iter()
-        .zip(&second.balances)
-        .map(|(a, b)| {
-            assert_eq!(a.basin, b.basin, "scenarios of the same basins");
-            BasinBalance {
-                basin: a.basin.clone(),
-                area_km2: a.area_km2,
-                balance: WaterBalance {
-                    baseline_runoff_m3: a.balance.scenario_runoff_m3,
-                    scenario_runoff_m3: b.balance.scenario_runoff_m3,
-                    baseline_precipitation_m3: a.balance.scenario_precipitation_m3,
-                    scenario_precipitation_m3: b.balance.scenario_precipitation_m3,
-                },
-            }
-        })
-        .collect();
-    balance_table(&balances)
 }
 
 /// The balances as a table, one row per basin.
@@ -247,7 +276,8 @@ fn balance_table(balances: &[BasinBalance]) -> Table {
 }
 
 /// The simulations day by day for CSV output: `basin, date, observed_mm_day, baseline_mm_day,
-/// scenario_mm_day` (the first target; observed missing where there is no observation).
+/// scenario_mm_day` (the first target; observed missing where there is no observation;
+/// `baseline` the reference simulation).
 pub fn series_table(result: &ScenarioResult) -> Table {
     let mut table = Table::new(&[
         "basin",

@@ -1,6 +1,7 @@
 //! Runners of the analysis and figure functions: one file per function, each registered below
 //! under the name the library's table (`checking::library::analyses`) gives it.
 
+mod scenario;
 mod series;
 mod summaries;
 
@@ -18,6 +19,7 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("spread", summaries::spread),
     ("predictions", series::predictions),
     ("attributes", series::attributes),
+    ("scenario", scenario::scenario),
 ];
 
 /// Runs the analysis `spec`.
