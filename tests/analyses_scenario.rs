@@ -100,7 +100,13 @@ write winter_only -> "winter_only.csv"
     let (header, rows) = read_csv(dir.join("dry_series.csv"));
     assert_eq!(
         header,
-        ["basin", "date", "observed_mm_day", "baseline_mm_day", "scenario_mm_day"]
+        [
+            "basin",
+            "date",
+            "observed_mm_day",
+            "baseline_mm_day",
+            "scenario_mm_day"
+        ]
     );
     assert_eq!(rows.len(), 365);
     assert_eq!(rows[0][1], "2001-01-01");

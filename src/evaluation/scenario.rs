@@ -183,8 +183,8 @@ pub fn run_scenario(
     precipitation: Option<&str>,
     reference: Reference,
 ) -> Result<ScenarioResult, RunError> {
-    let precipitation = precipitation_of(run, precipitation)?
-        .map(|k| run.normalization.inputs.names[k].clone());
+    let precipitation =
+        precipitation_of(run, precipitation)?.map(|k| run.normalization.inputs.names[k].clone());
     let changed = scenario_data(run, data, period, changes)?;
     let zero_precipitation = match reference {
         Reference::Observed => None,

@@ -110,10 +110,7 @@ fn changes_of(spec: &AnalysisSpec) -> Result<Vec<(String, InputChange)>, RunErro
             other => unreachable!("the checker makes inputs names, not {other:?}"),
         })
         .collect();
-    let changes: Vec<InputChange> = one_or_list(changes)
-        .into_iter()
-        .map(input_change)
-        .collect();
+    let changes: Vec<InputChange> = one_or_list(changes).into_iter().map(input_change).collect();
     let pairs = match (inputs.len(), changes.len()) {
         (n, m) if n == m => inputs.into_iter().zip(changes).collect(),
         (1, _) => changes
