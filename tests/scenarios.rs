@@ -362,10 +362,9 @@ train t = small on camels { epochs = 1, batch = 128, seed = 3 }
     };
     let runs_dir = std::env::temp_dir().join(format!("hydro-scenarios-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&runs_dir);
-    let mut run_dir = RunDirectory::create(&runs_dir, "s").unwrap();
+    let run_dir = RunDirectory::create(&runs_dir, "s").unwrap();
     let data = dataset::load(&spec.data).unwrap_or_else(|e| panic!("{e:?}"));
-    let mut run =
-        training_run::train(spec, &data, &mut run_dir).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut run = training_run::train(spec, &data, &run_dir).unwrap_or_else(|e| panic!("{e:?}"));
     let test = DateRange::new(d(2001, 10, 1), d(2002, 9, 30));
     let changes = vec![("prcp".to_string(), InputChange::Zero, Units::Physical)];
 
