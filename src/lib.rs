@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod checking;
 pub mod data;
 pub mod evaluation;
+pub mod interpretation;
 pub mod models;
 pub mod plots;
 pub mod repl;

@@ -70,9 +70,8 @@ fn members_ensembles_and_spread_agree_with_independent_computations() {
     let s = ((member_nse[0] - m).powi(2) + (member_nse[1] - m).powi(2)).sqrt();
     assert!((spread_mean - m).abs() < 1e-9 && (spread_std - s).abs() < 1e-9);
     let summary = read(dir.join("summary.csv"));
-    assert!(
-        summary.starts_with("column,count,missing,mean,std,min,p5,p25,p50,p75,p95,max,count_le_0")
-    );
+    assert!(summary
+        .starts_with("column,count,missing,mean,std,min,p5,p25,median,p75,p95,max,count_le_0"));
 
     // Running again restores both members instead of training them.
     let again = run_in(&runs, SCRIPT);

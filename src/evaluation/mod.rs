@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod output;
 pub mod run_dir;
 pub mod scenario;
+pub mod states;
 pub mod sweep;
 pub mod training_run;
 
@@ -365,7 +366,7 @@ impl Session {
                 _ => self.input_table(*step, ResultKind::Table).1.to_string(),
             },
             Value::Result(step, kind @ (ResultKind::Median | ResultKind::Mean)) => {
-                summary_line(&self.table(*step).expect("a metric table"), *kind)
+                summary_line(self.table(*step).expect("a metric table"), *kind)
             }
             Value::Result(_, ResultKind::Figure) => {
                 "a figure: write it to a file, e.g. `write fig -> \"fig.png\"`".to_string()

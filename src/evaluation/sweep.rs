@@ -17,7 +17,7 @@ use super::evaluate::{predict, BasinSeries};
 use super::training_run::{self, TrainedRun};
 use super::{Output, RunError, Session};
 use crate::analysis::{Cell, MetricTable, Table};
-use crate::checking::plan::{BasinsSpec, EvaluateSpec, SweepSpec, TrainSpec};
+use crate::checking::plan::{BasinsSpec, DataSpec, EvaluateSpec, SweepSpec, TrainSpec};
 use crate::data::DateRange;
 use crate::models::weights::ModelWeights;
 use crate::syntax::ScriptError;
@@ -234,10 +234,15 @@ fn write_finished(folder: &Path, member: &TrainSpec, run: &TrainedRun) -> Result
 
 /// The dates of a declared period of a run's data set.
 pub(crate) fn period_of(spec: &TrainSpec, period: &str) -> DateRange {
+    data_period(&spec.data, period)
+}
+
+/// The dates of a declared period (`train`, `validation` or `test`) of a data set.
+pub(crate) fn data_period(data: &DataSpec, period: &str) -> DateRange {
     match period {
-        "train" => Some(spec.data.train.value),
-        "validation" => spec.data.validation.as_ref().map(|p| p.value),
-        _ => spec.data.test.as_ref().map(|p| p.value),
+        "train" => Some(data.train.value),
+        "validation" => data.validation.as_ref().map(|p| p.value),
+        _ => data.test.as_ref().map(|p| p.value),
     }
     .expect("the checker makes sure the period is declared")
 }
@@ -269,6 +274,12 @@ pub fn evaluate(spec: &EvaluateSpec, session: &mut Session) -> Result<Output, Ru
     columns.extend(spec.metrics.iter().cloned());
     let mut table = Table::new(&columns);
     let mut last = None;
+    // Every member's predictions (without an ensemble): the axes, date, basin, observed, simulated.
+    let mut member_predictions: String = kept
+        .iter()
+        .map(|&a| format!("{},", sweep.spec.axes[a]))
+        .collect::<String>()
+        + "date,basin,observed,simulated\n";
     let target = spec.target_index;
     for (key, members) in &groups {
         let series: Vec<Vec<BasinSeries>> = members
@@ -296,11 +307,32 @@ pub fn evaluate(spec: &EvaluateSpec, session: &mut Session) -> Result<Output, Ru
         }
         if ensemble_axis.is_some() {
             write_ensemble_predictions(&figures, key, &series, &mean, target)?;
+        } else {
+            for s in &mean {
+                for (d, date) in s.dates.iter().enumerate() {
+                    let observed = s.observed[target][d];
+                    let observed = if observed.is_nan() {
+                        String::new()
+                    } else {
+                        format!("{observed:.4}")
+                    };
+                    member_predictions.push_str(&format!(
+                        "{}{date},{},{observed},{:.4}\n",
+                        key.iter().map(|k| format!("{k},")).collect::<String>(),
+                        s.basin,
+                        s.simulated[target][d]
+                    ));
+                }
+            }
         }
         last = Some(metrics);
     }
     let file = figures.join("metrics.csv");
     std::fs::create_dir_all(&figures).map_err(|e| RunError::io(&figures, e))?;
+    if ensemble_axis.is_none() {
+        let path = figures.join("predictions.csv");
+        std::fs::write(&path, member_predictions).map_err(|e| RunError::io(&path, e))?;
+    }
     table.write_csv(&file).map_err(|e| RunError::Other {
         message: e.to_string(),
         help: "check that the run directory is writable".into(),

@@ -13,12 +13,14 @@ mod fdc;
 mod kge;
 mod nse;
 mod pairs;
+mod range_bias;
 mod squared_error;
 
 pub use correlation::pearson_r;
 pub use fdc::{fhv, flv, fms};
 pub use kge::{kge, kge_beta, kge_gamma, kge_r};
 pub use nse::{alpha_nse, beta_nse, nse};
+pub use range_bias::{blv, bmv, bpv};
 pub use squared_error::{mse, rmse};
 
 /// A named metric as it can be requested from a script.
@@ -50,6 +52,9 @@ pub const METRICS: &[Metric] = &[
     fdc::FHV,
     fdc::FMS,
     fdc::FLV,
+    range_bias::BPV,
+    range_bias::BMV,
+    range_bias::BLV,
 ];
 
 /// The metric called `name`, if there is one.

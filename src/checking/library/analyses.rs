@@ -142,14 +142,20 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "compare",
-            doc: "paired two-sided Wilcoxon signed-rank test and Cohen's d between two tables' metric, paired by basin (and sweep axes)",
+            doc: "paired two-sided Wilcoxon signed-rank test and Cohen's d between two tables' metric, rows paired by basin and the sweep axes both tables have",
             params: &[
                 METRIC,
                 Param {
                     name: "by",
                     kind: ParamKind::Name,
                     default: Default::Absent,
-                    doc: "test separately per value of this column (e.g. `by = basin`: across seeds)",
+                    doc: "one test per value of this column, pairing the other keys (e.g. `by = basin`: each basin across seeds)",
+                },
+                Param {
+                    name: "labels",
+                    kind: ParamKind::Texts,
+                    default: Default::Absent,
+                    doc: "names of the two models in the table (default: the runs' names)",
                 },
             ],
         },
@@ -168,7 +174,7 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "signatures",
-            doc: "the 13 hydrological signatures (Addor et al. 2018) of each basin's observed streamflow",
+            doc: "the 13 hydrological signatures (Addor et al. 2018) of each basin's observed streamflow (the first target) and precipitation over a period",
             params: &[PERIOD, Param {
                 name: "precipitation",
                 kind: ParamKind::Name,
@@ -336,13 +342,13 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "kmeans",
-            doc: "k-means clustering of a table's rows (z-scored numeric columns) for each k, with mean and minimum silhouette",
+            doc: "k-means clustering of a table's basins (its numeric columns; basins with a missing value are skipped, as the log says) for each k: inertia, mean and minimum silhouette; `.labels`: basin, k, cluster",
             params: &[
                 Param {
                     name: "k",
                     kind: ParamKind::Numbers { min: 2.0, max: 1000.0 },
                     default: Default::Required,
-                    doc: "numbers of clusters, e.g. 2..15",
+                    doc: "whole numbers of clusters, e.g. 2..15 or [2, 4, 8]",
                 },
                 Param {
                     name: "restarts",
@@ -365,13 +371,21 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "pca",
-            doc: "principal-component projection of a table's rows (numeric columns)",
-            params: &[Param {
-                name: "components",
-                kind: ParamKind::Integer { min: 1, max: 1000 },
-                default: Default::Integer(2),
-                doc: "number of components",
-            }],
+            doc: "principal-component projection of a table's basins (its numeric columns; basins with a missing value are skipped, as the log says); `.variance`: explained variance per component",
+            params: &[
+                Param {
+                    name: "components",
+                    kind: ParamKind::Integer { min: 1, max: 1000 },
+                    default: Default::Integer(2),
+                    doc: "number of components",
+                },
+                Param {
+                    name: "standardize",
+                    kind: ParamKind::Choice(&["yes", "no"]),
+                    default: Default::Name("no"),
+                    doc: "z-score the columns first (for columns in different units, e.g. raw attributes)",
+                },
+            ],
         },
         inputs: &[InputKind::Table],
         output: OutputKind::Tables(&["projection", "variance"]),
@@ -379,12 +393,12 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "variance_reduction",
-            doc: "fractional reduction of the variance of each column (e.g. signatures) by a clustering",
+            doc: "fractional reduction of the variance of each numeric column of a table of basins (e.g. signatures) by the clusters of a kmeans `.labels` table, basins matched by id; missing values are left out of their column",
             params: &[Param {
                 name: "k",
                 kind: ParamKind::Integer { min: 2, max: 1000 },
                 default: Default::Required,
-                doc: "which clustering of the k-means labels table",
+                doc: "which clustering of the labels table (one of the kmeans' k)",
             }],
         },
         inputs: &[InputKind::Table, InputKind::Table],

@@ -35,7 +35,7 @@ pub const FUNCTIONS: &[CallSpec] = &[
                 name: "metrics",
                 kind: ParamKind::Metrics,
                 default: Default::Required,
-                doc: "metrics to compute, e.g. [nse, kge, alpha_nse, beta_nse, fhv, fms, flv]",
+                doc: "metrics to compute, e.g. [nse, kge, alpha_nse, beta_nse, fhv, fms, flv, bpv, bmv, blv]",
             },
             Param {
                 name: "ensemble",

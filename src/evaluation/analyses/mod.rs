@@ -1,8 +1,12 @@
 //! Runners of the analysis and figure functions: one file per function, each registered below
 //! under the name the library's table (`checking::library::analyses`) gives it.
 
+mod clustering;
+mod compare;
 mod scenario;
 mod series;
+mod signatures;
+mod states;
 mod summaries;
 
 use super::{Output, RunError, Session};
@@ -20,6 +24,14 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("predictions", series::predictions),
     ("attributes", series::attributes),
     ("scenario", scenario::scenario),
+    ("kmeans", clustering::kmeans),
+    ("pca", clustering::pca),
+    ("variance_reduction", clustering::variance_reduction),
+    ("compare", compare::compare),
+    ("signatures", signatures::signatures),
+    ("cell_states", states::cell_states),
+    ("probe", states::probe),
+    ("input_gates", states::input_gates),
 ];
 
 /// Runs the analysis `spec`.

@@ -2,12 +2,10 @@
 //! deviation of every metric across one axis of a sweep, e.g. over seeds per basin).
 
 use super::{arg_error, input_tables};
+use crate::analysis::statistics::{mean, sample_std, summary_table};
 use crate::analysis::{metrics, Cell, Table};
 use crate::checking::plan::AnalysisSpec;
 use crate::evaluation::{Output, RunError, Session};
-
-/// Percentiles reported by `summarize`.
-const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
 
 /// Whether a column holds metric values (its name is a registered metric) rather than keys.
 fn is_metric(column: &str) -> bool {
@@ -18,44 +16,36 @@ fn is_metric(column: &str) -> bool {
 pub fn summarize(spec: &AnalysisSpec, session: &mut Session) -> Result<Output, RunError> {
     let (label, table) = input_tables(spec, session).remove(0);
     let threshold = spec.number("threshold").unwrap_or(0.0);
-    let mut columns: Vec<String> = ["column", "count", "missing", "mean", "std", "min"]
+    summary_of(&table, threshold)
+        .map(|summary| Output::table(label, "summary", summary))
+        .ok_or_else(|| {
+            arg_error(
+                spec,
+                "threshold",
+                "the table has no metric column to summarise".into(),
+                &format!("its columns are {}", table.columns.join(", ")),
+            )
+        })
+}
+
+/// The [`summary_table`] of the metric columns of `table` (and of a column `value` whose cells are
+/// all numbers), missing cells counted as missing; `None` when there is no such column.
+fn summary_of(table: &Table, threshold: f64) -> Option<Table> {
+    let columns: Vec<(String, Vec<f64>)> = table
+        .columns
         .iter()
-        .map(|s| s.to_string())
+        .enumerate()
+        .filter_map(|(j, name)| {
+            let cells: Vec<Option<f64>> = table.rows.iter().map(|r| r[j].as_number()).collect();
+            let summarised =
+                is_metric(name) || (name == "value" && cells.iter().all(Option::is_some));
+            summarised.then(|| {
+                let values = cells.iter().map(|c| c.unwrap_or(f64::NAN)).collect();
+                (name.clone(), values)
+            })
+        })
         .collect();
-    columns.extend(PERCENTILES.iter().map(|p| format!("p{p}")));
-    columns.push("max".into());
-    columns.push(format!("count_le_{threshold}"));
-    let mut summary = Table::new(&columns);
-    for (j, name) in table.columns.iter().enumerate() {
-        let cells: Vec<Option<f64>> = table.rows.iter().map(|r| r[j].as_number()).collect();
-        if !is_metric(name) && !cells.iter().all(Option::is_some) {
-            continue;
-        }
-        if !is_metric(name) && name != "value" {
-            continue;
-        }
-        let values: Vec<f64> = cells.iter().flatten().copied().collect();
-        let mut row = vec![Cell::Text(name.clone()), values.len().into()];
-        row.push((cells.len() - values.len()).into());
-        row.push(Cell::maybe(mean(&values)));
-        row.push(Cell::maybe(sample_std(&values)));
-        row.push(Cell::maybe(values.iter().copied().reduce(f64::min)));
-        for p in PERCENTILES {
-            row.push(Cell::maybe(percentile(&values, p)));
-        }
-        row.push(Cell::maybe(values.iter().copied().reduce(f64::max)));
-        row.push(values.iter().filter(|v| **v <= threshold).count().into());
-        summary.push(row);
-    }
-    if summary.rows.is_empty() {
-        return Err(arg_error(
-            spec,
-            "threshold",
-            "the table has no metric column to summarise".into(),
-            &format!("its columns are {}", table.columns.join(", ")),
-        ));
-    }
-    Ok(Output::table(label, "summary", summary))
+    (!columns.is_empty()).then(|| summary_table(&columns, threshold))
 }
 
 /// `spread(table, over = seed)`.
@@ -110,49 +100,51 @@ pub fn spread(spec: &AnalysisSpec, session: &mut Session) -> Result<Output, RunE
     Ok(Output::table(format!("{label} over {over}"), "spread", out))
 }
 
-/// Arithmetic mean (`None` of nothing).
-pub(crate) fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
-}
-
-/// Sample standard deviation (n - 1; `None` below two values).
-pub(crate) fn sample_std(values: &[f64]) -> Option<f64> {
-    let m = mean(values)?;
-    (values.len() > 1).then(|| {
-        (values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (values.len() - 1) as f64).sqrt()
-    })
-}
-
-/// The `p`-th percentile with linear interpolation between order statistics (NumPy's default).
-pub(crate) fn percentile(values: &[f64], p: f64) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let position = p / 100.0 * (sorted.len() - 1) as f64;
-    let low = position.floor() as usize;
-    let high = position.ceil() as usize;
-    let fraction = position - low as f64;
-    Some(sorted[low] + (sorted[high] - sorted[low]) * fraction)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// NSE 4, 1, 3, 2 and a missing cell: numpy.percentile([1, 2, 3, 4], [5, 25, 50, 75, 95]) =
+    /// 1.15, 1.75, 2.5, 3.25, 3.85; std of 1..4 is sqrt(5/3); two values <= 2. The basin column
+    /// is a key, not summarised; an all-number `value` column is.
     #[test]
-    fn percentiles_interpolate_like_numpy() {
-        // numpy.percentile([1, 2, 3, 4], [5, 25, 50, 75, 95]) = 1.15, 1.75, 2.5, 3.25, 3.85
-        let v = [4.0, 1.0, 3.0, 2.0];
-        let got: Vec<f64> = PERCENTILES
-            .iter()
-            .map(|p| percentile(&v, *p).unwrap())
-            .collect();
-        for (g, e) in got.iter().zip([1.15, 1.75, 2.5, 3.25, 3.85]) {
-            assert!((g - e).abs() < 1e-12, "{got:?}");
+    fn summary_of_the_metric_columns() {
+        let mut table = Table::new(&["basin", "nse", "value"]);
+        for (basin, nse) in [("a", 4.0), ("b", 1.0), ("c", 3.0), ("d", 2.0)] {
+            table.push(vec![
+                Cell::from(basin),
+                Cell::Number(nse),
+                Cell::Number(nse),
+            ]);
         }
-        assert_eq!(sample_std(&[2.0, 4.0]), Some(2f64.sqrt()));
-        assert_eq!(sample_std(&[2.0]), None);
+        table.push(vec![Cell::from("e"), Cell::Missing, Cell::Number(0.0)]);
+        let summary = summary_of(&table, 2.0).unwrap();
+        assert_eq!(summary.column("count_le_2"), Some(12));
+        assert_eq!(summary.texts("column").unwrap(), ["nse", "value"]);
+        let nse: Vec<f64> = summary.rows[0][1..]
+            .iter()
+            .map(|c| c.as_number().unwrap())
+            .collect();
+        let expected = [
+            4.0,
+            1.0,
+            2.5,
+            (5.0f64 / 3.0).sqrt(),
+            1.0,
+            1.15,
+            1.75,
+            2.5,
+            3.25,
+            3.85,
+            4.0,
+            2.0,
+        ];
+        for (got, want) in nse.iter().zip(expected) {
+            assert!((got - want).abs() < 1e-12, "{nse:?}");
+        }
+        assert_eq!(summary.rows[1][1], Cell::Number(5.0));
+        let mut keys_only = Table::new(&["basin", "value"]);
+        keys_only.push(vec![Cell::from("a"), Cell::Missing]);
+        assert_eq!(summary_of(&keys_only, 0.0), None);
     }
 }
