@@ -7,10 +7,13 @@
 //! [`MetricTable`] with medians, means, CSV output and a text rendering; `statistics` compares
 //! models across basins and seeds (Wilcoxon signed-rank test, Cohen's d, percentiles and summary
 //! tables); `signatures` computes the thirteen CAMELS hydrological signatures of a basin from its
-//! discharge and precipitation; `tabular` is the general [`Table`] every analysis returns.
+//! discharge and precipitation; `scenarios` changes input series into hypothetical ones and
+//! measures the water balance of the response; `tabular` is the general [`Table`] every analysis
+//! returns.
 
 pub mod clustering;
 pub mod metrics;
+pub mod scenarios;
 pub mod signatures;
 pub mod statistics;
 pub mod table;

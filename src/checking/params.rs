@@ -52,6 +52,9 @@ pub enum ParamKind {
     Metrics,
     /// A call to one of a registry's entries (e.g. a loss), or a bare name of one.
     OneOf(&'static [super::library::CallSpec]),
+    /// One value of the inner kind, or a list of them taken in order (e.g. the inputs and the
+    /// changes of a scenario: `change = [zero, seasonal(...)]`).
+    OneOrList(&'static ParamKind),
 }
 
 impl ParamKind {
@@ -79,6 +82,7 @@ impl ParamKind {
                 "one of {}",
                 quoted(&specs.iter().map(|s| s.name).collect::<Vec<_>>())
             ),
+            ParamKind::OneOrList(inner) => format!("{}, or a list of them", inner.expectation()),
         }
     }
 }
@@ -468,6 +472,36 @@ fn coerce(
                 return None;
             }
             Value::List(items)
+        }
+        (ParamKind::OneOrList(inner), Value::List(items)) => {
+            let item = Param {
+                kind: **inner,
+                ..*param
+            };
+            if items.is_empty() {
+                errors.push(
+                    ScriptError::new(span, format!("`{}` needs at least one value", param.name))
+                        .with_label("empty list")
+                        .with_help(param.doc),
+                );
+                return None;
+            }
+            let before = errors.len();
+            let values: Vec<Spanned<Value>> = items
+                .into_iter()
+                .filter_map(|v| coerce(&item, v, scope, errors))
+                .collect();
+            if errors.len() > before {
+                return None;
+            }
+            Value::List(values)
+        }
+        (ParamKind::OneOrList(inner), v) => {
+            let item = Param {
+                kind: **inner,
+                ..*param
+            };
+            return coerce(&item, Spanned { value: v, span }, scope, errors);
         }
         (ParamKind::OneOf(specs), Value::Symbol(s)) => {
             let call = super::library::check_call_spec(specs, &s, span, Vec::new(), param, errors)?;

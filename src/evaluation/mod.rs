@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod interpretation;
 pub mod output;
 pub mod run_dir;
+pub mod scenario;
 pub mod states;
 pub mod sweep;
 pub mod training_run;

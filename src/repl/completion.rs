@@ -586,6 +586,13 @@ fn value_candidates(param: &Param, scope: &Scope) -> Vec<String> {
         ParamKind::Names(_) | ParamKind::Metrics => scope.values(&[C::Names]),
         ParamKind::Period => scope.values(&[C::Period]),
         ParamKind::Integer { .. } | ParamKind::Number { .. } => scope.values(&[C::Number]),
+        ParamKind::OneOrList(inner) => value_candidates(
+            &Param {
+                kind: *inner,
+                ..*param
+            },
+            scope,
+        ),
     }
 }
 
@@ -594,6 +601,9 @@ fn list_item_candidates(param: &Param) -> Vec<String> {
     match param.kind {
         ParamKind::Names(Some(options)) => options.iter().map(|o| o.to_string()).collect(),
         ParamKind::Metrics => METRICS.iter().map(|m| m.name.to_string()).collect(),
+        ParamKind::OneOrList(ParamKind::OneOf(specs)) => {
+            specs.iter().map(|s| s.name.to_string()).collect()
+        }
         _ => Vec::new(),
     }
 }

@@ -260,32 +260,38 @@ pub const ANALYSES: &[Analysis] = &[
     Analysis {
         call: CallSpec {
             name: "scenario",
-            doc: "a hypothetical-input experiment: the run's simulation with one input changed, against the unchanged simulation",
+            doc: "a hypothetical-input experiment (Yokoo et al.): the run's simulation of the period with inputs changed (over the period and its look-back warm-up), against a reference simulation; runoff and precipitation volumes and the water-balance ratio per basin, and the series day by day",
             params: &[
                 PERIOD,
                 Param {
                     name: "input",
-                    kind: ParamKind::Name,
+                    kind: ParamKind::OneOrList(&ParamKind::Name),
                     default: Default::Required,
-                    doc: "the input changed, e.g. prcp",
+                    doc: "the input changed, e.g. prcp, or a list of inputs paired in order with the changes (one input takes every change in turn)",
                 },
                 Param {
                     name: "change",
-                    kind: ParamKind::OneOf(super::CHANGES),
+                    kind: ParamKind::OneOrList(&ParamKind::OneOf(super::CHANGES)),
                     default: Default::Required,
-                    doc: "zero, replace(value), scale(factor), shift(by), sinusoid(period, amplitude, offset, phase) or constant(value, from_day, to_day)",
+                    doc: "zero, replace(value), scale(factor), shift(by), sinusoid(period, amplitude, offset, peak_day) or seasonal(value, from_day, to_day), or a list of them applied in order (`[zero, seasonal(...)]`: zero outside the season)",
                 },
                 Param {
                     name: "units",
                     kind: ParamKind::Choice(&["physical", "scaled"]),
                     default: Default::Name("physical"),
-                    doc: "whether values are in the input's units or in its min-max scaled units [0, 1]",
+                    doc: "whether the changes' numbers are in the inputs' units or in the run's scaled units (min-max: 0 the training minimum, 1 the maximum)",
+                },
+                Param {
+                    name: "relative_to",
+                    kind: ParamKind::Choice(&["observed", "zero_precipitation"]),
+                    default: Default::Name("observed"),
+                    doc: "the reference simulation: `observed` inputs, or the changed inputs with precipitation 0 (Yokoo et al.'s ratio: runoff gained per precipitation given)",
                 },
                 Param {
                     name: "precipitation",
                     kind: ParamKind::Name,
-                    default: Default::Name("prcp"),
-                    doc: "the input holding precipitation, for the water-balance ratio",
+                    default: Default::Absent,
+                    doc: "the input holding precipitation (mm/day), for the volumes and the ratio (default: the input named prcp, precip, precipitation, total_precipitation_sum, pre or p)",
                 },
             ],
         },

@@ -4,6 +4,7 @@
 mod clustering;
 mod compare;
 mod interpretation;
+mod scenario;
 mod series;
 mod signatures;
 mod states;
@@ -23,6 +24,7 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("spread", summaries::spread),
     ("predictions", series::predictions),
     ("attributes", series::attributes),
+    ("scenario", scenario::scenario),
     ("kmeans", clustering::kmeans),
     ("pca", clustering::pca),
     ("variance_reduction", clustering::variance_reduction),
