@@ -11,9 +11,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    category_axis, category_label_area, category_label_style, category_name, draw_legend,
-    finite_extent, names_need_rotation, pad, series_colour, swatch_legend, AXIS_DESC_SIZE, FONT,
-    GRID, MARGIN, TICK_SIZE, TITLE_SIZE,
+    category_axis, category_label_area, category_label_style, category_name, draw_legend_row,
+    finite_extent, names_need_rotation, number_label, pad, series_colour, AXIS_DESC_SIZE, FONT,
+    GRID, LEGEND_ROW_HEIGHT, MARGIN, TICK_SIZE, TITLE_SIZE,
 };
 use super::{render, Figure, PlotError};
 
@@ -93,8 +93,18 @@ impl Figure for Bars<'_> {
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         area.fill(&WHITE)?;
         let rotated = names_need_rotation(self.categories, SIZE.0 - 120);
-        let mut chart = ChartBuilder::on(area)
-            .caption(self.title, (FONT, TITLE_SIZE))
+        let body = area.titled(self.title, (FONT, TITLE_SIZE))?;
+        let plot = if self.series.len() > 1 {
+            let (legend, plot) = body.split_vertically(LEGEND_ROW_HEIGHT);
+            let entries: Vec<(&str, RGBColor)> = (self.series.iter().enumerate())
+                .map(|(s, (name, _))| (name.as_str(), series_colour(s)))
+                .collect();
+            draw_legend_row(&legend, &entries)?;
+            plot
+        } else {
+            body
+        };
+        let mut chart = ChartBuilder::on(&plot)
             .margin(MARGIN)
             .x_label_area_size(category_label_area(self.categories, rotated))
             .y_label_area_size(75)
@@ -110,6 +120,7 @@ impl Figure for Bars<'_> {
             .y_desc(self.y_label)
             .x_label_formatter(&category)
             .x_label_style(category_label_style(rotated))
+            .y_label_formatter(&number_label)
             .y_labels(8)
             .axis_desc_style((FONT, AXIS_DESC_SIZE))
             .label_style((FONT, TICK_SIZE))
@@ -128,12 +139,6 @@ impl Figure for Bars<'_> {
         if self.y_range.0 < 0.0 {
             let zero = vec![(-0.5, 0.0), (self.categories.len() as f64 - 0.5, 0.0)];
             chart.draw_series(std::iter::once(PathElement::new(zero, BLACK)))?;
-        }
-        if self.series.len() > 1 {
-            for (s, (name, _)) in self.series.iter().enumerate() {
-                swatch_legend(&mut chart, name, series_colour(s))?;
-            }
-            draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
         Ok(())
     }

@@ -14,9 +14,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    category_axis, category_label_area, category_label_style, category_name, draw_legend,
-    names_need_rotation, padded_range, series_colour, swatch_legend, AXIS_DESC_SIZE, FONT, GRID,
-    MARGIN, TICK_SIZE, TITLE_SIZE,
+    category_axis, category_label_area, category_label_style, category_name, draw_legend_row,
+    names_need_rotation, number_label, padded_range, series_colour, AXIS_DESC_SIZE, FONT, GRID,
+    LEGEND_ROW_HEIGHT, MARGIN, TICK_SIZE, TITLE_SIZE,
 };
 use super::{render, Figure, PlotError};
 
@@ -61,7 +61,12 @@ impl BoxStatistics {
         let upper_quartile = percentile(&sorted, 75.0);
         let reach = WHISKER_REACH * (upper_quartile - lower_quartile);
         let (low_fence, high_fence) = (lower_quartile - reach, upper_quartile + reach);
-        let inside = || sorted.iter().copied().filter(|&v| v >= low_fence && v <= high_fence);
+        let inside = || {
+            sorted
+                .iter()
+                .copied()
+                .filter(|&v| v >= low_fence && v <= high_fence)
+        };
         Some(BoxStatistics {
             count: sorted.len(),
             lower_quartile,
@@ -105,7 +110,10 @@ pub fn boxplot(
     members: &[String],
     values: &[Vec<Vec<f64>>],
 ) -> Result<(), PlotError> {
-    for (list, what) in [(groups, "the list of groups"), (members, "the list of members")] {
+    for (list, what) in [
+        (groups, "the list of groups"),
+        (members, "the list of members"),
+    ] {
         if list.is_empty() {
             return Err(PlotError::EmptyInput {
                 path: path.to_path_buf(),
@@ -194,12 +202,25 @@ impl Figure for BoxPlot<'_> {
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         area.fill(&WHITE)?;
         let rotated = names_need_rotation(self.groups, SIZE.0 - 120);
-        let mut chart = ChartBuilder::on(area)
-            .caption(self.title, (FONT, TITLE_SIZE))
+        let body = area.titled(self.title, (FONT, TITLE_SIZE))?;
+        let plot = if self.members.len() > 1 {
+            let (legend, plot) = body.split_vertically(LEGEND_ROW_HEIGHT);
+            let entries: Vec<(&str, RGBColor)> = (self.members.iter().enumerate())
+                .map(|(m, member)| (member.as_str(), series_colour(m)))
+                .collect();
+            draw_legend_row(&legend, &entries)?;
+            plot
+        } else {
+            body
+        };
+        let mut chart = ChartBuilder::on(&plot)
             .margin(MARGIN)
             .x_label_area_size(category_label_area(self.groups, rotated))
             .y_label_area_size(75)
-            .build_cartesian_2d(category_axis(self.groups.len()), self.y_range.0..self.y_range.1)?;
+            .build_cartesian_2d(
+                category_axis(self.groups.len()),
+                self.y_range.0..self.y_range.1,
+            )?;
         let group_name = |x: &f64| category_name(self.groups, *x);
         chart
             .configure_mesh()
@@ -208,6 +229,7 @@ impl Figure for BoxPlot<'_> {
             .y_desc(self.y_label)
             .x_label_formatter(&group_name)
             .x_label_style(category_label_style(rotated))
+            .y_label_formatter(&number_label)
             .y_labels(8)
             .axis_desc_style((FONT, AXIS_DESC_SIZE))
             .label_style((FONT, TICK_SIZE))
@@ -229,8 +251,14 @@ impl Figure for BoxPlot<'_> {
             let whiskers = [
                 vec![(x, s.upper_quartile), (x, s.upper_whisker)],
                 vec![(x, s.lower_quartile), (x, s.lower_whisker)],
-                vec![(x - w / 2.0, s.upper_whisker), (x + w / 2.0, s.upper_whisker)],
-                vec![(x - w / 2.0, s.lower_whisker), (x + w / 2.0, s.lower_whisker)],
+                vec![
+                    (x - w / 2.0, s.upper_whisker),
+                    (x + w / 2.0, s.upper_whisker),
+                ],
+                vec![
+                    (x - w / 2.0, s.lower_whisker),
+                    (x + w / 2.0, s.lower_whisker),
+                ],
             ];
             chart.draw_series(whiskers.into_iter().map(|p| PathElement::new(p, edge)))?;
             chart.draw_series([
@@ -249,12 +277,6 @@ impl Figure for BoxPlot<'_> {
                     .iter()
                     .map(|&v| Circle::new((x, v), 3, colour.stroke_width(1))),
             )?;
-        }
-        if self.members.len() > 1 {
-            for (m, member) in self.members.iter().enumerate() {
-                swatch_legend(&mut chart, member, series_colour(m))?;
-            }
-            draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         }
         Ok(())
     }

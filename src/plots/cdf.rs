@@ -12,13 +12,15 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_legend, finite_extent, series_colour, AXIS_DESC_SIZE, FONT, GRID, MARGIN, TICK_SIZE,
-    TITLE_SIZE,
+    draw_legend, finite_extent, number_label, series_colour, AXIS_DESC_SIZE, FONT, GRID, MARGIN,
+    TICK_SIZE, TITLE_SIZE,
 };
 use super::{render, Figure, PlotError};
 
 /// Width and height of the figure in pixels.
 const SIZE: (u32, u32) = (1000, 700);
+/// Room right of the highest value, as a fraction of the value range.
+const RIGHT_ROOM: f64 = 0.02;
 /// Description of the y axis.
 const Y_LABEL: &str = "Cumulative fraction of basins";
 
@@ -66,6 +68,8 @@ pub fn cdf(
         finite_extent(sorted.iter().flatten().copied()).expect("every series has a finite value");
     let low = x_min.unwrap_or(lowest);
     let high = if highest > low { highest } else { low + 1.0 };
+    // A little room right of the highest value, so that the last step stays visible.
+    let right = high + RIGHT_ROOM * (high - low);
     let curves = series
         .iter()
         .zip(&sorted)
@@ -74,7 +78,7 @@ pub fn cdf(
     let figure = Cdf {
         title,
         x_label,
-        x_range: (low, high),
+        x_range: (low, right),
         curves,
     };
     render(path, SIZE, &figure)
@@ -119,6 +123,8 @@ impl Figure for Cdf<'_> {
             .configure_mesh()
             .x_desc(self.x_label)
             .y_desc(Y_LABEL)
+            .x_label_formatter(&number_label)
+            .y_label_formatter(&number_label)
             .x_labels(10)
             .y_labels(11)
             .axis_desc_style((FONT, AXIS_DESC_SIZE))

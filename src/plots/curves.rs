@@ -12,8 +12,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_legend, emptiest_corner, padded_range, series_colour, AXIS_DESC_SIZE, FONT, GRID,
-    MARGIN, TICK_SIZE, TITLE_SIZE,
+    draw_legend, emptiest_corner, number_label, padded_range, series_colour, AXIS_DESC_SIZE, FONT,
+    GRID, MARGIN, TICK_SIZE, TITLE_SIZE,
 };
 use super::{render, Figure, PlotError};
 
@@ -133,6 +133,8 @@ impl Figure for Curves<'_> {
             .configure_mesh()
             .x_desc(self.x_label)
             .y_desc(self.y_label)
+            .x_label_formatter(&number_label)
+            .y_label_formatter(&number_label)
             .x_labels(10)
             .y_labels(8)
             .axis_desc_style((FONT, AXIS_DESC_SIZE))

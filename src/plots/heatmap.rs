@@ -20,8 +20,10 @@ use super::{render, Figure, PlotError};
 
 /// Width and height of the figure in pixels.
 const SIZE: (u32, u32) = (1200, 700);
-/// Most names written along one axis.
-const MAX_NAMES: usize = 30;
+/// Most names written along the x axis.
+const MAX_COLUMN_NAMES: usize = 30;
+/// Most names written along the y axis.
+const MAX_ROW_NAMES: usize = 20;
 /// Colour of cells without a value.
 const MISSING_COLOUR: RGBColor = RGBColor(220, 220, 220);
 
@@ -50,7 +52,10 @@ pub fn heatmap(
     values: &[Vec<f64>],
     value_label: &str,
 ) -> Result<(), PlotError> {
-    for (axis, what) in [(rows, "the list of row names"), (columns, "the list of column names")] {
+    for (axis, what) in [
+        (rows, "the list of row names"),
+        (columns, "the list of column names"),
+    ] {
         if axis.names.is_empty() {
             return Err(PlotError::EmptyInput {
                 path: path.to_path_buf(),
@@ -96,13 +101,19 @@ pub fn heatmap(
     render(path, SIZE, &figure)
 }
 
-/// Names at every `step`-th position, the others blank, so that at most [`MAX_NAMES`] remain.
-fn thinned(names: &[String]) -> Vec<String> {
-    let step = names.len().div_ceil(MAX_NAMES);
+/// Names at every `step`-th position, the others blank, so that at most `most` remain.
+fn thinned(names: &[String], most: usize) -> Vec<String> {
+    let step = names.len().div_ceil(most);
     names
         .iter()
         .enumerate()
-        .map(|(i, n)| if i % step == 0 { n.clone() } else { String::new() })
+        .map(|(i, n)| {
+            if i % step == 0 {
+                n.clone()
+            } else {
+                String::new()
+            }
+        })
         .collect()
 }
 
@@ -125,8 +136,8 @@ impl Figure for HeatMap<'_> {
         let body = area.titled(self.title, (FONT, TITLE_SIZE))?;
         let (width, _) = body.dim_in_pixel();
         let (main, bar) = body.split_horizontally(width - COLOUR_BAR_WIDTH);
-        let row_names = thinned(self.rows.names);
-        let column_names = thinned(self.columns.names);
+        let row_names = thinned(self.rows.names, MAX_ROW_NAMES);
+        let column_names = thinned(self.columns.names, MAX_COLUMN_NAMES);
         let rotated = names_need_rotation(&column_names, width - COLOUR_BAR_WIDTH - 200);
         let x_area = category_label_area(&column_names, rotated);
         let longest_row = row_names.iter().map(|n| n.chars().count()).max();

@@ -15,7 +15,8 @@ use plotters::prelude::*;
 use super::date_axis::date_ticks;
 use super::hydrograph::{flow_range, segments};
 use super::style::{
-    draw_legend, swatch_legend, AXIS_DESC_SIZE, FONT, GRID, MARGIN, TICK_SIZE, TITLE_SIZE,
+    draw_legend, number_label, swatch_legend, AXIS_DESC_SIZE, FONT, GRID, MARGIN, TICK_SIZE,
+    TITLE_SIZE,
 };
 use super::{render, Figure, PlotError};
 
@@ -261,6 +262,7 @@ impl Figure for BandHydrograph<'_> {
             .x_desc("Date")
             .y_desc(self.y_label.as_str())
             .x_label_formatter(&date_label)
+            .y_label_formatter(&number_label)
             .y_labels(8)
             .axis_desc_style((FONT, AXIS_DESC_SIZE))
             .label_style((FONT, TICK_SIZE))

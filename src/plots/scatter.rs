@@ -11,8 +11,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_legend, padded_range, series_colour, AXIS_DESC_SIZE, FONT, GRID, MARGIN, TICK_SIZE,
-    TITLE_SIZE,
+    draw_legend, number_label, padded_range, series_colour, AXIS_DESC_SIZE, FONT, GRID, MARGIN,
+    TICK_SIZE, TITLE_SIZE,
 };
 use super::{render, Figure, PlotError};
 
@@ -110,6 +110,8 @@ impl Figure for Scatter<'_> {
             .configure_mesh()
             .x_desc(self.x_label)
             .y_desc(self.y_label)
+            .x_label_formatter(&number_label)
+            .y_label_formatter(&number_label)
             .x_labels(8)
             .y_labels(8)
             .axis_desc_style((FONT, AXIS_DESC_SIZE))

@@ -9,6 +9,7 @@ use std::ops::Range;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Font family of all texts.
 pub(crate) const FONT: &str = "sans-serif";
@@ -106,10 +107,7 @@ pub(crate) fn finite_extent(values: impl Iterator<Item = f64>) -> Option<(f64, f
 
 /// The finite extent of `values` widened by `fraction` of its width on each side (by one unit when
 /// the width is zero); `None` when no value is finite.
-pub(crate) fn padded_range(
-    values: impl Iterator<Item = f64>,
-    fraction: f64,
-) -> Option<(f64, f64)> {
+pub(crate) fn padded_range(values: impl Iterator<Item = f64>, fraction: f64) -> Option<(f64, f64)> {
     let (low, high) = finite_extent(values)?;
     Some(pad(low, high, fraction))
 }
@@ -146,15 +144,6 @@ pub(crate) fn draw_colour_bar<DB: DrawingBackend>(
         .margin_right(MARGIN)
         .right_y_label_area_size(COLOUR_BAR_WIDTH - 50)
         .build_cartesian_2d(0.0..1.0, scale.low..scale.high)?;
-    bar.configure_mesh()
-        .disable_mesh()
-        .disable_x_axis()
-        .x_labels(0)
-        .y_labels(6)
-        .y_desc(label)
-        .axis_desc_style((FONT, AXIS_DESC_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .draw()?;
     let step = (scale.high - scale.low) / COLOUR_BAR_STEPS as f64;
     bar.draw_series((0..COLOUR_BAR_STEPS).map(|i| {
         let from = scale.low + i as f64 * step;
@@ -165,6 +154,17 @@ pub(crate) fn draw_colour_bar<DB: DrawingBackend>(
         [(0.0, scale.low), (1.0, scale.high)],
         BLACK.mix(0.6),
     )))?;
+    bar.configure_mesh()
+        .disable_mesh()
+        .set_tick_mark_size(LabelAreaPosition::Right, 6)
+        .y_label_formatter(&number_label)
+        .disable_x_axis()
+        .x_labels(0)
+        .y_labels(6)
+        .y_desc(label)
+        .axis_desc_style((FONT, AXIS_DESC_SIZE))
+        .label_style((FONT, TICK_SIZE))
+        .draw()?;
     Ok(())
 }
 
@@ -282,9 +282,10 @@ pub(crate) fn emptiest_corner(
         let fx = (x - x_range.0) / (x_range.1 - x_range.0);
         let fy = (y - y_range.0) / (y_range.1 - y_range.0);
         let (right, left, upper, lower) = (fx > 0.6, fx < 0.4, fy > 0.65, fy < 0.35);
-        for (count, near) in counts
-            .iter_mut()
-            .zip([upper && right, upper && left, lower && right, lower && left])
+        for (count, near) in
+            counts
+                .iter_mut()
+                .zip([upper && right, upper && left, lower && right, lower && left])
         {
             *count += usize::from(near);
         }
@@ -297,4 +298,59 @@ pub(crate) fn emptiest_corner(
     ];
     let best = (0..4).min_by_key(|&i| counts[i]).unwrap_or(0);
     corners[best].clone()
+}
+
+/// Tick label of a number: at most three decimals without trailing zeros ("0.25", "2", "-0.1"),
+/// zero without sign, and scientific notation for magnitudes below 0.001 or from a million.
+pub(crate) fn number_label(value: &f64) -> String {
+    let magnitude = value.abs();
+    if magnitude < 1e-9 {
+        return "0".to_string();
+    }
+    if !(1e-3..1e6).contains(&magnitude) {
+        return format!("{value:.1e}");
+    }
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Height in pixels of the legend row drawn between a title and its chart.
+pub(crate) const LEGEND_ROW_HEIGHT: u32 = 30;
+
+/// Draws a centred row of legend entries, a square of each colour followed by its name, on `area`
+/// (typically a strip of [`LEGEND_ROW_HEIGHT`] pixels above the chart, where it hides no data).
+pub(crate) fn draw_legend_row<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(&str, RGBColor)],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    const SWATCH: i32 = 14;
+    const GAP: i32 = 8;
+    const SPACING: i32 = 30;
+    let font = TextStyle::from((FONT, LEGEND_SIZE));
+    let widths = entries
+        .iter()
+        .map(|(name, _)| area.estimate_text_size(name, &font).map(|(w, _)| w as i32))
+        .collect::<Result<Vec<i32>, _>>()?;
+    let total: i32 = widths
+        .iter()
+        .map(|w| SWATCH + GAP + w + SPACING)
+        .sum::<i32>()
+        - SPACING;
+    let (width, height) = area.dim_in_pixel();
+    let mut x = ((width as i32 - total) / 2).max(0);
+    let y = height as i32 / 2;
+    let text_style = font.pos(Pos::new(HPos::Left, VPos::Center));
+    for ((name, colour), text_width) in entries.iter().zip(widths) {
+        area.draw(&Rectangle::new(
+            [(x, y - SWATCH / 2), (x + SWATCH, y + SWATCH / 2)],
+            colour.filled(),
+        ))?;
+        area.draw(&Text::new(
+            name.to_string(),
+            (x + SWATCH + GAP, y),
+            text_style.clone(),
+        ))?;
+        x += SWATCH + GAP + text_width + SPACING;
+    }
+    Ok(())
 }
