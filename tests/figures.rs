@@ -444,9 +444,7 @@ fn scatter_shares_axes_with_the_identity_line() {
             "1:1 line",
         ],
     );
-    // The 1:1 line joins the lower left and upper right corners of the plotting area: with shared
-    // ranges it rises one pixel per pixel only if the area is square, so check the corners instead
-    // against the axis frame, which spans the same pixels.
+    // The 1:1 line runs from the lower left to the upper right corner of the shared range.
     let line = polyline(&svg, "#5A5A5A");
     assert_eq!(line.len(), 2);
     assert!(line[0].0 < line[1].0 && line[0].1 > line[1].1, "{line:?}");
@@ -507,6 +505,37 @@ fn bars_are_proportional_to_their_values() {
         assert!((height - value * per_percent).abs() <= 1.5, "{lstm:?}");
     }
     assert!((mc[1] - 30.0 * per_percent).abs() <= 1.5, "{mc:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // Twenty catchments with eight-digit gauge IDs: the names are written vertically.
+    let dir = scratch_dir("bars-many");
+    let gauges: Vec<String> = (0..20)
+        .map(|i| format!("{}", 14_316_700 + 1_111 * i))
+        .collect();
+    let shares = |offset: f64| -> Vec<f64> {
+        (0..20)
+            .map(|i| 20.0 + offset + (i * 7 % 11) as f64 * 4.0)
+            .collect()
+    };
+    let series = vec![
+        ("LSTM".to_string(), shares(0.0)),
+        ("MC-LSTM".to_string(), shares(10.0)),
+    ];
+    let svg = draw_both(&dir, "bars", (1200, 650), |path| {
+        bars(
+            path,
+            "Contribution of precipitation",
+            "Catchment (USGS gauge ID)",
+            "Contribution (%)",
+            &gauges,
+            &series,
+        )
+    });
+    assert_texts(&svg, &["14316700", "14337809"]);
+    assert!(
+        svg.contains("rotate(90"),
+        "gauge IDs are written vertically"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 
     let path = dir.join("bars.svg");
@@ -759,8 +788,15 @@ fn hydrograph_band_rejects_invalid_series() {
         "{err:?}"
     );
     let missing = vec![f64::NAN; dates.len()];
-    let err =
-        hydrograph_ensemble(&path, "t", &dates, &missing, &[missing.clone()], "").unwrap_err();
+    let err = hydrograph_ensemble(
+        &path,
+        "t",
+        &dates,
+        &missing,
+        std::slice::from_ref(&missing),
+        "",
+    )
+    .unwrap_err();
     assert!(matches!(err, PlotError::NoFiniteValues { .. }), "{err:?}");
     let err = hydrograph_ensemble(&path, "t", &[], &[], &[vec![]], "").unwrap_err();
     assert!(matches!(err, PlotError::EmptyInput { .. }), "{err:?}");

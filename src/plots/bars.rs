@@ -2,8 +2,9 @@
 //! bar per series in each group (e.g. a model), as for the contributions of input features.
 //!
 //! Bars rise from zero (or hang below it for negative values); a missing value (NaN) leaves its
-//! slot empty. Series are coloured and named in a legend when there are several. The figure is
-//! 1200 x 650 pixels.
+//! slot empty. Series are coloured and, when there are several, named in a legend row between the
+//! title and the chart, where it hides no bar. Category names too long to fit side by side (e.g.
+//! twenty gauge IDs) are written vertically. The figure is 1200 x 650 pixels.
 
 use std::path::Path;
 
@@ -11,7 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    category_axis, category_label_area, category_label_style, category_name, draw_legend_row,
+    category_axis, category_label_area, category_name, draw_legend_row, draw_vertical_names,
     finite_extent, names_need_rotation, number_label, pad, series_colour, AXIS_DESC_SIZE, FONT,
     GRID, LEGEND_ROW_HEIGHT, MARGIN, TICK_SIZE, TITLE_SIZE,
 };
@@ -112,21 +113,31 @@ impl Figure for Bars<'_> {
                 category_axis(self.categories.len()),
                 self.y_range.0..self.y_range.1,
             )?;
-        let category = |x: &f64| category_name(self.categories, *x);
+        // Vertical names are written separately, below the axis.
+        let category = |x: &f64| {
+            if rotated {
+                String::new()
+            } else {
+                category_name(self.categories, *x)
+            }
+        };
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_desc(self.x_label)
             .y_desc(self.y_label)
             .x_label_formatter(&category)
-            .x_label_style(category_label_style(rotated))
+            .label_style((FONT, TICK_SIZE))
             .y_label_formatter(&number_label)
             .y_labels(8)
             .axis_desc_style((FONT, AXIS_DESC_SIZE))
-            .label_style((FONT, TICK_SIZE))
             .bold_line_style(GRID)
             .light_line_style(TRANSPARENT)
             .draw()?;
+        if rotated {
+            let pixels = chart.plotting_area().get_pixel_range();
+            draw_vertical_names(&plot, pixels, self.categories)?;
+        }
         let slot = GROUP_WIDTH / self.series.len() as f64;
         for (s, (_, values)) in self.series.iter().enumerate() {
             let colour = series_colour(s);

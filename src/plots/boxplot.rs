@@ -5,8 +5,9 @@
 //! default of numpy's `percentile`), with a black line at the median; Tukey whiskers reach the most
 //! extreme values within 1.5 interquartile ranges of the box, and values beyond are outliers drawn as
 //! circles. Missing values (NaN) are skipped; a member without finite values in a group leaves its
-//! slot empty. Members are coloured and named in a legend when there are several. The figure is
-//! 1200 x 650 pixels.
+//! slot empty. Members are coloured and, when there are several, named in a legend row between
+//! the title and the chart, where it hides no box. Group names too long to fit side by side are
+//! written vertically. The figure is 1200 x 650 pixels.
 
 use std::path::Path;
 
@@ -14,7 +15,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    category_axis, category_label_area, category_label_style, category_name, draw_legend_row,
+    category_axis, category_label_area, category_name, draw_legend_row, draw_vertical_names,
     names_need_rotation, number_label, padded_range, series_colour, AXIS_DESC_SIZE, FONT, GRID,
     LEGEND_ROW_HEIGHT, MARGIN, TICK_SIZE, TITLE_SIZE,
 };
@@ -221,21 +222,31 @@ impl Figure for BoxPlot<'_> {
                 category_axis(self.groups.len()),
                 self.y_range.0..self.y_range.1,
             )?;
-        let group_name = |x: &f64| category_name(self.groups, *x);
+        // Vertical names are written separately, below the axis.
+        let group_name = |x: &f64| {
+            if rotated {
+                String::new()
+            } else {
+                category_name(self.groups, *x)
+            }
+        };
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_desc(self.x_label)
             .y_desc(self.y_label)
             .x_label_formatter(&group_name)
-            .x_label_style(category_label_style(rotated))
+            .label_style((FONT, TICK_SIZE))
             .y_label_formatter(&number_label)
             .y_labels(8)
             .axis_desc_style((FONT, AXIS_DESC_SIZE))
-            .label_style((FONT, TICK_SIZE))
             .bold_line_style(GRID)
             .light_line_style(TRANSPARENT)
             .draw()?;
+        if rotated {
+            let pixels = chart.plotting_area().get_pixel_range();
+            draw_vertical_names(&plot, pixels, self.groups)?;
+        }
         let separators = (1..self.groups.len()).map(|g| {
             let x = g as f64 - 0.5;
             PathElement::new(vec![(x, self.y_range.0), (x, self.y_range.1)], GRID)

@@ -12,7 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    category_axis, category_label_area, category_label_style, category_name, draw_colour_bar,
+    category_axis, category_label_area, category_name, draw_colour_bar, draw_vertical_names,
     names_need_rotation, ColourScale, AXIS_DESC_SIZE, COLOUR_BAR_WIDTH, FONT, MARGIN, TICK_SIZE,
     TITLE_SIZE,
 };
@@ -153,7 +153,14 @@ impl Figure for HeatMap<'_> {
                 category_axis(n_rows),
             )?;
         // Row `r` is drawn at height `n_rows - 1 - r`, so the first row is on top.
-        let column_name = |x: &f64| category_name(&column_names, *x);
+        // Vertical names are written separately, below the axis.
+        let column_name = |x: &f64| {
+            if rotated {
+                String::new()
+            } else {
+                category_name(&column_names, *x)
+            }
+        };
         let row_name = |y: &f64| category_name(&row_names, (n_rows - 1) as f64 - *y);
         chart
             .configure_mesh()
@@ -162,10 +169,13 @@ impl Figure for HeatMap<'_> {
             .y_desc(self.rows.label)
             .x_label_formatter(&column_name)
             .y_label_formatter(&row_name)
-            .x_label_style(category_label_style(rotated))
-            .axis_desc_style((FONT, AXIS_DESC_SIZE))
             .label_style((FONT, TICK_SIZE))
+            .axis_desc_style((FONT, AXIS_DESC_SIZE))
             .draw()?;
+        if rotated {
+            let pixels = chart.plotting_area().get_pixel_range();
+            draw_vertical_names(&main, pixels, &column_names)?;
+        }
         chart.draw_series(self.values.iter().enumerate().flat_map(|(r, row)| {
             let y = (n_rows - 1 - r) as f64;
             row.iter().enumerate().map(move |(c, &value)| {

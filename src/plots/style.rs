@@ -229,14 +229,27 @@ pub(crate) fn category_label_area(names: &[String], rotated: bool) -> u32 {
     }
 }
 
-/// Tick label style of a category axis, vertical when `rotated`.
-pub(crate) fn category_label_style(rotated: bool) -> TextStyle<'static> {
-    let style = TextStyle::from((FONT, TICK_SIZE));
-    if rotated {
-        style.transform(FontTransform::Rotate90)
-    } else {
-        style
+/// Writes `names` vertically below the plotting area spanning `plot_pixels` (backend pixels, as
+/// from `DrawingArea::get_pixel_range`), one under each category position, reading downwards from
+/// just below the axis; `area` is the drawing area the chart was built on.
+pub(crate) fn draw_vertical_names<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot_pixels: (Range<i32>, Range<i32>),
+    names: &[String],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (base_x, base_y) = area.get_base_pixel();
+    let (x_pixels, y_pixels) = plot_pixels;
+    let style = TextStyle::from((FONT, TICK_SIZE))
+        .transform(FontTransform::Rotate90)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let width = (x_pixels.end - x_pixels.start) as f64;
+    for (index, name) in names.iter().enumerate() {
+        let fraction = (index as f64 + 0.5) / names.len() as f64;
+        let x = x_pixels.start + (fraction * width).round() as i32 - base_x;
+        let y = y_pixels.end - base_y + 8;
+        area.draw(&Text::new(name.clone(), (x, y), style.clone()))?;
     }
+    Ok(())
 }
 
 /// Adds a legend entry `label` drawn as a filled square of `colour`.
