@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hydro::checking::{check_file, Environment};
+use hydro::checking::{check_file, Environment, RunMode};
 use hydro::evaluation::{self, RunError, RunOptions};
 use hydro::syntax::{render_plain, ScriptError, SourceMap};
 
@@ -29,11 +29,18 @@ enum Command {
         /// Train on this device (`cpu` or `cuda`), overriding the script's `device` settings.
         #[arg(long)]
         device: Option<String>,
+        /// Run the script's quick variant: every `by_mode(quick = ..., full = ...)` takes its
+        /// `quick` value.
+        #[arg(long)]
+        quick: bool,
     },
     /// Report every error in a script without reading any data.
     Check {
         /// The script.
         script: PathBuf,
+        /// Check the quick variant (see `run --quick`).
+        #[arg(long)]
+        quick: bool,
     },
     /// An interactive session: statements run as they are entered, names stay in scope.
     Repl {
@@ -49,7 +56,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     hydro::training::fused::set_flush_denormals();
-    let env = Environment::from_process();
+    let mut env = Environment::from_process();
+    if let Command::Run { quick: true, .. } | Command::Check { quick: true, .. } = cli.command {
+        env.mode = RunMode::Quick;
+    }
     match cli.command {
         Command::Repl { runs_dir, device } => {
             hydro::repl::install_interrupt_handler();
@@ -60,7 +70,7 @@ fn main() -> ExitCode {
                 colours: hydro::repl::colours_enabled(),
             })
         }
-        Command::Check { script } => match check_file(&script, &env) {
+        Command::Check { script, .. } => match check_file(&script, &env) {
             Ok(plan) => {
                 let trains = plan
                     .steps
@@ -80,6 +90,7 @@ fn main() -> ExitCode {
             script,
             runs_dir,
             device,
+            ..
         } => {
             let plan = match check_file(&script, &env) {
                 Ok(plan) => plan,

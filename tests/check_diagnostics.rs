@@ -9,6 +9,7 @@ fn env() -> Environment {
     // A data root that does not exist: checking must not need data.
     Environment {
         data_root: PathBuf::from("/nonexistent/data"),
+        mode: Default::default(),
     }
 }
 

@@ -29,6 +29,7 @@ fn scratch(name: &str) -> PathBuf {
 fn check(text: &str) -> String {
     let env = Environment {
         data_root: PathBuf::from("/nonexistent/data"),
+        mode: Default::default(),
     };
     match check_text("script.hydro", None, text.to_string(), &env) {
         Ok(_) => String::new(),
@@ -40,6 +41,7 @@ fn check(text: &str) -> String {
 fn plan(text: &str) -> Plan {
     let env = Environment {
         data_root: data_root(),
+        mode: Default::default(),
     };
     match check_text("script.hydro", None, text.to_string(), &env) {
         Ok(plan) => plan,

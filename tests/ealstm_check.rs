@@ -10,6 +10,7 @@ use std::path::PathBuf;
 fn check(text: &str) -> String {
     let env = Environment {
         data_root: PathBuf::from("/nonexistent/data"),
+        mode: Default::default(),
     };
     match check_text("script.hydro", None, text.to_string(), &env) {
         Ok(_) => String::new(),
@@ -58,6 +59,7 @@ fn an_ealstm_with_static_attributes_checks() {
     assert_eq!(check(WITH_STATICS), "");
     let env = Environment {
         data_root: PathBuf::from("/nonexistent/data"),
+        mode: Default::default(),
     };
     let plan = check_text("s.hydro", None, WITH_STATICS.to_string(), &env).expect("valid");
     let json = serde_json::to_string(&plan.steps).expect("plan serialises");

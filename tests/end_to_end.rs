@@ -42,6 +42,7 @@ write scores -> "scores.csv"
 fn run_once(runs_dir: &Path) -> PathBuf {
     let env = Environment {
         data_root: data_root(),
+        mode: Default::default(),
     };
     let plan = match check_text("small.hydro", None, SCRIPT.to_string(), &env) {
         Ok(plan) => plan,
@@ -150,6 +151,7 @@ fn same_seed_same_results_and_the_loss_decreases() {
 fn data_errors_point_into_the_script() {
     let env = Environment {
         data_root: data_root(),
+        mode: Default::default(),
     };
     let cases = [
         // A basin without NLDAS forcing.
@@ -192,6 +194,7 @@ fn data_errors_point_into_the_script() {
 fn unknown_attribute_is_reported_at_its_name() {
     let env = Environment {
         data_root: data_root(),
+        mode: Default::default(),
     };
     let script = SCRIPT.replace(
         "lookback = 60",

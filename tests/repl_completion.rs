@@ -27,6 +27,7 @@ let scores = evaluate(tiny, metrics = [nse, kge])
 fn scope() -> Scope {
     let mut checker = Checker::new(Environment {
         data_root: PathBuf::from("/nonexistent/data"),
+        mode: Default::default(),
     });
     checker
         .check_snippet("<repl:1>", None, SESSION.to_string())

@@ -27,6 +27,7 @@ fn repl(dir: &Path) -> Repl {
         device: None,
         env: Environment {
             data_root: data_root(),
+            mode: Default::default(),
         },
         colours: false,
     })
@@ -107,6 +108,7 @@ fn load_save_and_reset() {
     assert!(text.contains("use \"camels_us.hydro\""), "{text}");
     let env = Environment {
         data_root: data_root(),
+        mode: Default::default(),
     };
     if let Err((sources, errors)) = check_file(&saved, &env) {
         panic!("{}", hydro::syntax::render_plain(&errors, &sources));

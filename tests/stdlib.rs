@@ -20,6 +20,7 @@ fn every_stdlib_file_checks() {
     for (name, _) in FILES {
         let mut checker = Checker::new(Environment {
             data_root: data_root(),
+            mode: Default::default(),
         });
         if let Err((sources, errors)) =
             checker.check_snippet("t.hydro", None, format!("use \"{name}\""))
@@ -33,6 +34,7 @@ fn every_stdlib_file_checks() {
 fn kratzert_attributes_are_the_27_of_table_a1_and_exist_in_the_tables() {
     let mut checker = Checker::new(Environment {
         data_root: data_root(),
+        mode: Default::default(),
     });
     checker
         .check_snippet("t.hydro", None, "use \"camels_us.hydro\"".into())

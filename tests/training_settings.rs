@@ -18,6 +18,7 @@ fn data_root() -> PathBuf {
 fn env() -> Environment {
     Environment {
         data_root: data_root(),
+        mode: Default::default(),
     }
 }
 

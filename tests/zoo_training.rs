@@ -16,6 +16,7 @@ fn env() -> Environment {
         data_root: std::env::var_os("HYDRO_DATA")
             .map(PathBuf::from)
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")),
+        mode: Default::default(),
     }
 }
 

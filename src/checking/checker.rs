@@ -1,10 +1,15 @@
 //! The checker: walks a script (and the files it `use`s), computes its constant values,
 //! validates every name, kind and setting, and builds the [`Plan`]. It never reads data files.
 
+mod analyses;
+mod sweep;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::library::{self, described_calls, CallSpec, EXPHYDRO_INPUTS, FUNCTIONS, TRAIN_PARAMS};
+use super::library::{
+    self, described_calls, CallSpec, ANALYSES, EXPHYDRO_INPUTS, FUNCTIONS, TRAIN_PARAMS,
+};
 use super::params::{check_settings, check_settings_in_scope, require_settings, with_defaults};
 use super::plan::*;
 use super::stdlib;
@@ -18,6 +23,19 @@ use crate::syntax::{did_you_mean, parser, ScriptError, SourceId, SourceMap, Span
 pub struct Environment {
     /// Root of the shared data (`$HYDRO_DATA`, default `../shared/data`).
     pub data_root: PathBuf,
+    /// Which value `by_mode(quick = ..., full = ...)` takes.
+    pub mode: RunMode,
+}
+
+/// How large a script runs: as written for the experiment (`full`), or in its small `quick`
+/// variant (`hydro run --quick`), each value given by `by_mode(quick = ..., full = ...)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunMode {
+    /// The experiment as stated.
+    #[default]
+    Full,
+    /// A small variant for tests and quick looks.
+    Quick,
 }
 
 impl Environment {
@@ -25,6 +43,7 @@ impl Environment {
     pub fn from_process() -> Self {
         Environment {
             data_root: crate::data::data_root(),
+            mode: Default::default(),
         }
     }
 }
@@ -47,8 +66,11 @@ struct Declared {
     settings: BTreeMap<String, Spanned<Value>>,
     /// The declared name (where errors about the declaration as a whole point).
     span: Span,
-    /// For training runs: the checked spec (absent when it had errors).
+    /// For training runs: the checked spec (absent when it had errors); for sweeps, the run
+    /// they vary.
     train: Option<Box<TrainSpec>>,
+    /// For sweeps: the settings varied.
+    axes: Vec<String>,
 }
 
 /// Checks a script given as text. `path` (if any) anchors relative `use`s and paths.
@@ -359,6 +381,10 @@ impl Checker {
             self.train_declaration(decl);
             return;
         }
+        if decl.kind == DeclKind::Sweep {
+            self.sweep_declaration(decl);
+            return;
+        }
         if decl.on.is_some() {
             self.errors.push(
                 ScriptError::new(decl.span, "`on` only belongs to `train` declarations").with_help(
@@ -461,6 +487,7 @@ impl Checker {
                 settings,
                 span: decl.name.span,
                 train: None,
+                axes: Vec::new(),
             }),
         );
     }
@@ -501,7 +528,13 @@ impl Checker {
         }
         let train = match (model, data) {
             (Some(model), Some(data)) if self.errors.len() == before && given.complete => {
-                Some(Box::new(train_spec(&decl, &settings, model, data)))
+                Some(Box::new(train_spec(
+                    &decl.name.text,
+                    decl.span,
+                    &settings,
+                    model,
+                    data,
+                )))
             }
             _ => None,
         };
@@ -517,6 +550,7 @@ impl Checker {
                 settings,
                 span: decl.name.span,
                 train: train.clone(),
+                axes: Vec::new(),
             }),
         );
         if let Some(train) = train {
@@ -784,17 +818,29 @@ impl Checker {
             );
             return;
         };
-        if !matches!(value.value, Value::Result(..)) {
+        let Value::Result(_, kind) = value.value else {
             self.errors.push(
                 ScriptError::new(value.span, "only results can be written")
                     .with_label(format!("found {}", value.value.describe()))
-                    .with_help("write a metric table, e.g. `write scores -> \"scores.csv\"`"),
+                    .with_help("write a table or a figure, e.g. `write scores -> \"scores.csv\"`"),
             );
             return;
-        }
+        };
         let path = PathBuf::from(path);
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !["csv", "json"].contains(&extension)
+        let figure = kind == ResultKind::Figure;
+        let (allowed, help): (&[&str], &str) = if figure {
+            (
+                &["png", "svg", ""],
+                "figures are written as .png or .svg, or as both when the name has no extension, e.g. \"nse_cdf\"",
+            )
+        } else {
+            (
+                &["csv", "json"],
+                "use a relative name ending in .csv or .json, e.g. \"scores.csv\"",
+            )
+        };
+        if !allowed.contains(&extension)
             || path.is_absolute()
             || path
                 .components()
@@ -802,8 +848,12 @@ impl Checker {
         {
             self.errors.push(
                 ScriptError::new(target.span, "unsupported output file")
-                    .with_label("tables are written as .csv or .json inside the run directory")
-                    .with_help("use a relative name ending in .csv or .json, e.g. \"scores.csv\""),
+                    .with_label(if figure {
+                        "figures are written inside the run directory"
+                    } else {
+                        "tables are written as .csv or .json inside the run directory"
+                    })
+                    .with_help(help),
             );
             return;
         }
@@ -860,6 +910,22 @@ impl Checker {
                     (Value::Result(step, ResultKind::MetricTable), "mean") => {
                         Value::Result(*step, ResultKind::Mean)
                     }
+                    (Value::Result(step, ResultKind::Table), part) => {
+                        match self.result_part(*step, part) {
+                            Ok(kind) => Value::Result(*step, kind),
+                            Err(help) => {
+                                self.errors.push(
+                                    ScriptError::new(
+                                        field.span,
+                                        format!("this table has no field `{part}`"),
+                                    )
+                                    .with_label("unknown field")
+                                    .with_help(help),
+                                );
+                                return None;
+                            }
+                        }
+                    }
                     (v, _) => {
                         self.errors.push(
                             ScriptError::new(
@@ -912,6 +978,45 @@ impl Checker {
                     Value::BasinFile(PathBuf::from(text))
                 }
             }
+            "by_mode" => {
+                if let Some(first) = positional.first() {
+                    self.errors.push(
+                        ScriptError::new(first.span, "`by_mode` takes named arguments only")
+                            .with_help("write `by_mode(quick = 2, full = 30)`"),
+                    );
+                    return None;
+                }
+                let given = self.settings(named);
+                let mut quick = None;
+                let mut full = None;
+                for (name, value) in given.values {
+                    match name.text.as_str() {
+                        "quick" => quick = Some(value),
+                        "full" => full = Some(value),
+                        other => self.errors.push(
+                            ScriptError::new(name.span, format!("`by_mode` has no mode `{other}`"))
+                                .with_help("the modes are `quick` and `full`"),
+                        ),
+                    }
+                }
+                let (Some(quick), Some(full)) = (quick, full) else {
+                    if given.complete {
+                        self.errors.push(
+                            ScriptError::new(span, "`by_mode` needs a value for each mode")
+                                .with_help("write `by_mode(quick = 2, full = 30)`"),
+                        );
+                    }
+                    return None;
+                };
+                let chosen = match self.env.mode {
+                    RunMode::Quick => quick,
+                    RunMode::Full => full,
+                };
+                return Some(Spanned {
+                    value: chosen.value,
+                    span,
+                });
+            }
             "evaluate" => {
                 let [run] = positional else {
                     self.errors.push(
@@ -931,9 +1036,15 @@ impl Checker {
                         _ => "",
                     }),
                 ) {
-                    (Value::Declared(DeclKind::Train, name), Some(Binding::Declared(d))) => {
+                    (
+                        Value::Declared(DeclKind::Train | DeclKind::Sweep, name),
+                        Some(Binding::Declared(d)),
+                    ) => {
                         let train = d.train.clone()?;
-                        (name.clone(), train)
+                        (
+                            name.clone(),
+                            (train, d.kind == DeclKind::Sweep, d.axes.clone()),
+                        )
                     }
                     (v, _) => {
                         let candidates: Vec<&str> = self
@@ -980,7 +1091,33 @@ impl Checker {
                 if self.errors.len() != before || !given.complete {
                     return None;
                 }
-                let (run_name, train) = run_name;
+                let (run_name, (train, is_sweep, axes)) = run_name;
+                let ensemble = match args.get("ensemble") {
+                    None => None,
+                    Some(given) => {
+                        let axis = symbol(given);
+                        if !is_sweep || !axes.contains(&axis) {
+                            let help = if is_sweep {
+                                format!(
+                                    "the axes of `{run_name}` are {}",
+                                    list(axes.iter().map(String::as_str))
+                                )
+                            } else {
+                                "an ensemble averages the members of a sweep, e.g. `sweep seeds = run { seed = 1..8 }`".to_string()
+                            };
+                            self.errors.push(
+                                ScriptError::new(
+                                    given.span,
+                                    format!("`{axis}` is not an axis of a sweep `{run_name}`"),
+                                )
+                                .with_label("nothing to average over")
+                                .with_help(help),
+                            );
+                            return None;
+                        }
+                        Some(axis)
+                    }
+                };
                 let period = symbol(&args["period"]);
                 let available = match period.as_str() {
                     "validation" => train.data.validation.is_some(),
@@ -1036,15 +1173,26 @@ impl Checker {
                         (name, index)
                     }
                 };
+                let kind = if is_sweep && axes.iter().any(|a| Some(a) != ensemble.as_ref()) {
+                    ResultKind::Table
+                } else {
+                    ResultKind::MetricTable
+                };
                 self.steps.push(Step::Evaluate(EvaluateSpec {
                     run: run_name,
+                    sweep: is_sweep,
+                    ensemble,
                     period,
                     metrics,
                     target,
                     target_index,
                     span,
                 }));
-                Value::Result(self.steps.len() - 1, ResultKind::MetricTable)
+                Value::Result(self.steps.len() - 1, kind)
+            }
+            name if library::analysis(name).is_some() => {
+                let analysis = library::analysis(name).expect("just found");
+                return self.analysis_call(analysis, positional, named, span);
             }
             name if described_calls().any(|l| l.name == name) => {
                 if let Some(first) = positional.first() {
@@ -1067,7 +1215,11 @@ impl Checker {
                 })
             }
             name => {
-                let candidates = FUNCTIONS.iter().chain(described_calls()).map(|f| f.name);
+                let candidates = FUNCTIONS
+                    .iter()
+                    .chain(described_calls())
+                    .chain(ANALYSES.iter().map(|a| &a.call))
+                    .map(|f| f.name);
                 let help = did_you_mean(name, candidates.clone())
                     .unwrap_or_else(|| format!("functions are {}", list(candidates)));
                 self.errors.push(
@@ -1106,6 +1258,7 @@ fn what(kind: DeclKind) -> &'static str {
         DeclKind::Data => "data set",
         DeclKind::Model => "model",
         DeclKind::Train => "training run",
+        DeclKind::Sweep => "sweep",
     }
 }
 
@@ -1417,7 +1570,8 @@ fn csv_spec(s: &BTreeMap<String, Spanned<Value>>, errors: &mut Vec<ScriptError>)
     }
 }
 fn train_spec(
-    decl: &Declaration,
+    name: &str,
+    span: Span,
     s: &BTreeMap<String, Spanned<Value>>,
     model: Completed,
     data: Completed,
@@ -1450,7 +1604,7 @@ fn train_spec(
         _ => ScheduleSpec::Constant,
     };
     TrainSpec {
-        name: decl.name.text.clone(),
+        name: name.to_string(),
         model,
         data: *data,
         loss,
@@ -1472,6 +1626,6 @@ fn train_spec(
         train_years: s.get("train_years").map(|v| integer(v) as usize),
         years_seed: integer(&s["years_seed"]) as u64,
         target_weights,
-        span: decl.span,
+        span,
     }
 }

@@ -8,4 +8,4 @@ pub mod plan;
 pub mod stdlib;
 pub mod value;
 
-pub use checker::{check_file, check_text, Checker, Environment};
+pub use checker::{check_file, check_text, Checker, Environment, RunMode};

@@ -268,6 +268,23 @@ fn coerce(
         );
         None
     };
+    // An integer range stands for the list of its integers where numbers are expected (`k = 2..15`).
+    let value = match (&param.kind, value.value) {
+        (ParamKind::Numbers { .. }, Value::IntRange(a, b)) if b >= a && b - a < 100_000 => {
+            Spanned {
+                value: Value::List(
+                    (a..=b)
+                        .map(|i| Spanned {
+                            value: Value::Integer(i),
+                            span,
+                        })
+                        .collect(),
+                ),
+                span,
+            }
+        }
+        (_, v) => Spanned { value: v, span },
+    };
     let converted = match (&param.kind, value.value) {
         (ParamKind::Integer { min, max }, Value::Integer(i)) => {
             if i < *min || i > *max {

@@ -5,7 +5,7 @@ use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::value::{Spanned, Value};
+use super::value::{ResultKind, Spanned, Value};
 use crate::data::period::DateRange;
 use crate::syntax::{SourceMap, Span};
 
@@ -30,6 +30,10 @@ pub struct Plan {
 pub enum Step {
     /// Train a model on a data set.
     Train(Box<TrainSpec>),
+    /// Train every member of a grid of runs (finished members are reused).
+    Sweep(SweepSpec),
+    /// Run an analysis or draw a figure.
+    Analysis(AnalysisSpec),
     /// Compute metrics of a run on a period.
     Evaluate(EvaluateSpec),
     /// Print a value.
@@ -319,11 +323,176 @@ pub struct TrainSpec {
     pub span: Span,
 }
 
+/// `sweep name = run { axis = [values], ... }`: a grid of training runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepSpec {
+    /// Declared name.
+    pub name: String,
+    /// The training run whose settings the grid varies.
+    pub base: String,
+    /// The settings varied, in the order written.
+    pub axes: Vec<String>,
+    /// Every combination of the axes' values (the last axis varies fastest).
+    pub members: Vec<SweepMember>,
+    /// Members trained at the same time.
+    pub workers: usize,
+    /// The declaration.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// One run of a sweep.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepMember {
+    /// The value of each axis, as written (e.g. `3` for `seed`).
+    pub values: Vec<String>,
+    /// The complete training run.
+    pub spec: TrainSpec,
+}
+
+impl SweepMember {
+    /// `name[axis=value, ...]`, how the member is named in logs and tables.
+    pub fn label(&self, sweep: &SweepSpec) -> String {
+        let pairs: Vec<String> = sweep
+            .axes
+            .iter()
+            .zip(&self.values)
+            .map(|(a, v)| format!("{a}={v}"))
+            .collect();
+        format!("{}[{}]", sweep.name, pairs.join(", "))
+    }
+}
+
+/// What an analysis reads, given as its positional arguments.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum AnalysisInput {
+    /// A training run.
+    Run(String),
+    /// A sweep.
+    Sweep(String),
+    /// A data set (loaded when first needed).
+    Data(Box<DataSpec>),
+    /// The result of an earlier step.
+    #[serde(serialize_with = "result_input")]
+    Result(usize, ResultKind),
+}
+
+fn result_input<S: Serializer>(
+    step: &usize,
+    kind: &ResultKind,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format!("step {step} ({kind:?})"))
+}
+
+/// A call of an analysis or figure function, its arguments checked and defaults filled in.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysisSpec {
+    /// The function.
+    pub function: String,
+    /// Its positional arguments.
+    pub inputs: Vec<AnalysisInput>,
+    /// Its named arguments.
+    #[serde(serialize_with = "display_args")]
+    pub args: BTreeMap<String, Spanned<Value>>,
+    /// The call.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+fn display_args<S: Serializer>(
+    args: &BTreeMap<String, Spanned<Value>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(args.len()))?;
+    for (k, v) in args {
+        map.serialize_entry(k, &v.value.to_string())?;
+    }
+    map.end()
+}
+
+impl AnalysisSpec {
+    /// The argument `name` (present when the parameter has a default or was given).
+    pub fn arg(&self, name: &str) -> Option<&Spanned<Value>> {
+        self.args.get(name)
+    }
+
+    /// The integer argument `name`.
+    pub fn integer(&self, name: &str) -> Option<i64> {
+        match self.arg(name).map(|v| &v.value) {
+            Some(Value::Integer(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The number argument `name` (an integer is accepted).
+    pub fn number(&self, name: &str) -> Option<f64> {
+        match self.arg(name).map(|v| &v.value) {
+            Some(Value::Number(x)) => Some(*x),
+            Some(Value::Integer(i)) => Some(*i as f64),
+            _ => None,
+        }
+    }
+
+    /// The list-of-numbers argument `name` (an integer range counts).
+    pub fn numbers(&self, name: &str) -> Option<Vec<f64>> {
+        match self.arg(name).map(|v| &v.value) {
+            Some(Value::List(items)) => items
+                .iter()
+                .map(|v| match v.value {
+                    Value::Number(x) => Some(x),
+                    Value::Integer(i) => Some(i as f64),
+                    _ => None,
+                })
+                .collect(),
+            Some(Value::IntRange(a, b)) => Some((*a..=*b).map(|i| i as f64).collect()),
+            Some(Value::Number(x)) => Some(vec![*x]),
+            Some(Value::Integer(i)) => Some(vec![*i as f64]),
+            _ => None,
+        }
+    }
+
+    /// The name (or string) argument `name`.
+    pub fn symbol(&self, name: &str) -> Option<String> {
+        match self.arg(name).map(|v| &v.value) {
+            Some(Value::Symbol(s) | Value::Text(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// The list-of-names argument `name` (one name counts as a list of one).
+    pub fn symbols(&self, name: &str) -> Option<Vec<String>> {
+        match self.arg(name).map(|v| &v.value) {
+            Some(Value::List(items)) => items
+                .iter()
+                .map(|v| match &v.value {
+                    Value::Symbol(s) | Value::Text(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            Some(Value::Symbol(s) | Value::Text(s)) => Some(vec![s.clone()]),
+            _ => None,
+        }
+    }
+
+    /// Where the argument `name` was written (the call when it was defaulted).
+    pub fn span_of(&self, name: &str) -> Span {
+        self.arg(name).map_or(self.span, |v| v.span)
+    }
+}
+
 /// `evaluate(run, period = ..., metrics = [...])`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvaluateSpec {
-    /// The trained run.
+    /// The trained run, or the sweep whose members are evaluated.
     pub run: String,
+    /// Whether `run` names a sweep.
+    pub sweep: bool,
+    /// For a sweep: the axis averaged over (the members' predictions are averaged into an
+    /// ensemble for each combination of the other axes).
+    pub ensemble: Option<String>,
     /// `train`, `validation` or `test`.
     pub period: String,
     /// Metric names.

@@ -58,6 +58,22 @@ pub enum ResultKind {
     Median,
     /// The per-metric mean over basins of a metric table.
     Mean,
+    /// A table computed by an analysis (its main table).
+    Table,
+    /// One of several named tables an analysis computes.
+    Part(&'static str),
+    /// A figure, drawn when written.
+    Figure,
+}
+
+impl ResultKind {
+    /// Whether the result is a table (of metrics, or of an analysis).
+    pub fn is_table(self) -> bool {
+        matches!(
+            self,
+            ResultKind::MetricTable | ResultKind::Table | ResultKind::Part(_)
+        )
+    }
 }
 
 /// A call kept as data: `name(arg = value, ...)`.
@@ -88,6 +104,9 @@ impl Value {
             Value::Result(_, ResultKind::MetricTable) => "a metric table".into(),
             Value::Result(_, ResultKind::Median) => "the median row of a metric table".into(),
             Value::Result(_, ResultKind::Mean) => "the mean row of a metric table".into(),
+            Value::Result(_, ResultKind::Table) => "a table".into(),
+            Value::Result(_, ResultKind::Part(part)) => format!("the table `{part}`"),
+            Value::Result(_, ResultKind::Figure) => "a figure".into(),
         }
     }
 }

@@ -86,7 +86,7 @@ pub fn evaluate(
     spec: &EvaluateSpec,
     run: &mut TrainedRun,
     data: &LoadedData,
-    run_dir: &mut RunDirectory,
+    run_dir: &RunDirectory,
 ) -> Result<MetricTable, RunError> {
     let period = match spec.period.as_str() {
         "train" => Some(run.spec.data.train.value),

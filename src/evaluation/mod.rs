@@ -2,20 +2,25 @@
 //! run first needs them; results of `evaluate` are kept for later `print` and `write` steps.
 //! Everything a run produces goes into its run directory.
 
+pub mod analyses;
 pub mod dataset;
 pub mod error;
 pub mod evaluate;
+pub mod output;
 pub mod run_dir;
+pub mod sweep;
 pub mod training_run;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use error::RunError;
+pub use output::{Figure, Output};
 pub use run_dir::RunDirectory;
+pub use sweep::TrainedSweep;
 
-use crate::analysis::MetricTable;
-use crate::checking::plan::{Plan, Step};
+use crate::analysis::{MetricTable, Table};
+use crate::checking::plan::{DataSpec, Plan, Step};
 use crate::checking::value::{ResultKind, Value};
 use crate::syntax::ScriptError;
 use dataset::LoadedData;
@@ -34,9 +39,15 @@ pub struct RunOptions {
 pub struct Session {
     /// The run directory.
     pub run_dir: RunDirectory,
-    data: HashMap<String, LoadedData>,
+    /// Parent folder of run directories, where finished sweep members are kept.
+    runs_dir: PathBuf,
+    /// Loaded data sets by name, with the declaration they were loaded from (JSON).
+    data: HashMap<String, (String, LoadedData)>,
+    /// Data sets loaded for sweep members whose data settings differ, by declaration (JSON).
+    variants: HashMap<String, LoadedData>,
     runs: HashMap<String, TrainedRun>,
-    tables: HashMap<usize, MetricTable>,
+    sweeps: HashMap<String, TrainedSweep>,
+    outputs: HashMap<usize, Output>,
 }
 
 /// Runs `plan` (checked from the script at `script`) and returns the run directory's path.
@@ -57,11 +68,19 @@ pub fn run(plan: &Plan, script: &Path, options: &RunOptions) -> Result<PathBuf, 
 impl Session {
     /// A session writing into a new run directory `<runs_dir>/<stem>-<date>-<time>`.
     pub fn new(runs_dir: &Path, stem: &str) -> Result<Self, RunError> {
+        let run_dir = RunDirectory::create(runs_dir, stem)?;
+        let runs_dir = run_dir
+            .path
+            .parent()
+            .map_or_else(|| runs_dir.to_path_buf(), Path::to_path_buf);
         Ok(Session {
-            run_dir: RunDirectory::create(runs_dir, stem)?,
+            run_dir,
+            runs_dir,
             data: HashMap::new(),
+            variants: HashMap::new(),
             runs: HashMap::new(),
-            tables: HashMap::new(),
+            sweeps: HashMap::new(),
+            outputs: HashMap::new(),
         })
     }
 
@@ -70,20 +89,123 @@ impl Session {
         self.runs.get(name)
     }
 
+    /// The trained sweep of this name, if it has been trained in this session.
+    pub fn sweep(&self, name: &str) -> Option<&TrainedSweep> {
+        self.sweeps.get(name)
+    }
+
     /// The metric table computed by the plan step `index`, if it has run.
     pub fn table(&self, index: usize) -> Option<&MetricTable> {
-        self.tables.get(&index)
+        match self.outputs.get(&index) {
+            Some(Output::Metrics { table, .. }) => Some(table),
+            _ => None,
+        }
+    }
+
+    /// What the plan step `index` produced, if it has run.
+    pub fn output(&self, index: usize) -> Option<&Output> {
+        self.outputs.get(&index)
     }
 
     /// The loaded data set of this name, if a training run has loaded it.
     pub fn data(&self, name: &str) -> Option<&LoadedData> {
-        self.data.get(name)
+        self.data.get(name).map(|(_, d)| d)
     }
 
     /// Drops the loaded data set of this name, so that the next training run on it loads it
     /// again (after its declaration changed).
     pub fn forget_data(&mut self, name: &str) {
         self.data.remove(name);
+    }
+
+    /// Loads the data set `spec` unless it is loaded already.
+    pub(crate) fn load_data(&mut self, spec: &DataSpec) -> Result<(), RunError> {
+        let declaration = serde_json::to_string(spec).expect("plain data serialises");
+        match self.data.get(&spec.name) {
+            Some((loaded_from, _)) if *loaded_from == declaration => return Ok(()),
+            Some(_) if self.variants.contains_key(&declaration) => return Ok(()),
+            _ => {}
+        }
+        let started = std::time::Instant::now();
+        let loaded = dataset::load(spec)?;
+        self.run_dir.say(&format!(
+            "data set {}: {} basins, {} days each, {} inputs, {} static attributes (loaded in {:.1} s)",
+            spec.name,
+            loaded.basins.len(),
+            loaded.records.first().map_or(0, |r| r.dates.len()),
+            spec.inputs.len(),
+            loaded.static_names.len(),
+            started.elapsed().as_secs_f64()
+        ));
+        if self.data.contains_key(&spec.name) {
+            self.variants.insert(declaration, loaded);
+        } else {
+            self.data.insert(spec.name.clone(), (declaration, loaded));
+        }
+        Ok(())
+    }
+
+    /// The loaded data of the declaration `spec` (after [`Session::load_data`]).
+    pub(crate) fn loaded(&self, spec: &DataSpec) -> &LoadedData {
+        let declaration = serde_json::to_string(spec).expect("plain data serialises");
+        match self.data.get(&spec.name) {
+            Some((loaded_from, data)) if *loaded_from == declaration => data,
+            _ => &self.variants[&declaration],
+        }
+    }
+
+    /// The trained run `name`, the data it was trained on and the run directory.
+    pub(crate) fn run_and_data(
+        &mut self,
+        name: &str,
+    ) -> (&mut TrainedRun, &LoadedData, &RunDirectory) {
+        let run = self
+            .runs
+            .get_mut(name)
+            .expect("the checker orders runs before use");
+        let declaration = serde_json::to_string(&run.spec.data).expect("plain data serialises");
+        let data = match self.data.get(&run.spec.data.name) {
+            Some((loaded_from, data)) if *loaded_from == declaration => data,
+            _ => &self.variants[&declaration],
+        };
+        (run, data, &self.run_dir)
+    }
+
+    /// The sweep `name` and the data of each of its members.
+    pub(crate) fn sweep_and_data(&mut self, name: &str) -> (&mut TrainedSweep, Vec<&LoadedData>) {
+        let sweep = self
+            .sweeps
+            .get_mut(name)
+            .expect("the checker orders sweeps before use");
+        let data = sweep
+            .runs
+            .iter()
+            .map(|run| {
+                let declaration =
+                    serde_json::to_string(&run.spec.data).expect("plain data serialises");
+                match self.data.get(&run.spec.data.name) {
+                    Some((loaded_from, data)) if *loaded_from == declaration => data,
+                    _ => &self.variants[&declaration],
+                }
+            })
+            .collect();
+        (sweep, data)
+    }
+
+    /// The table an analysis input refers to, with the label it is shown under in figures.
+    pub(crate) fn input_table(&self, step: usize, kind: ResultKind) -> (String, Table) {
+        match (&self.outputs[&step], kind) {
+            (Output::Metrics { label, table }, _) => (label.clone(), Table::from(table)),
+            (Output::Tables { label, tables }, ResultKind::Part(part)) => {
+                let (_, table) = tables
+                    .iter()
+                    .find(|(name, _)| *name == part)
+                    .expect("the checker only names declared tables");
+                (label.clone(), table.clone())
+            }
+            (Output::Tables { label, tables }, _) => (label.clone(), tables[0].1.clone()),
+            (Output::Figure(_), _) => unreachable!("the checker only passes tables"),
+        }
     }
 
     /// Writes the scripts and the resolved settings into the run directory.
@@ -128,23 +250,10 @@ impl Session {
                 if let Some(device) = &options.device {
                     spec.device = device.clone();
                 }
-                if !self.data.contains_key(&spec.data.name) {
-                    let started = std::time::Instant::now();
-                    let loaded = dataset::load(&spec.data)?;
-                    self.run_dir.say(&format!(
-                        "data set {}: {} basins, {} days each, {} inputs, {} static attributes (loaded in {:.1} s)",
-                        spec.data.name,
-                        loaded.basins.len(),
-                        loaded.records.first().map_or(0, |r| r.dates.len()),
-                        spec.data.inputs.len(),
-                        loaded.static_names.len(),
-                        started.elapsed().as_secs_f64()
-                    ));
-                    self.data.insert(spec.data.name.clone(), loaded);
-                }
-                let data = &self.data[&spec.data.name];
+                self.load_data(&spec.data)?;
+                let data = self.loaded(&spec.data);
                 let started = std::time::Instant::now();
-                let trained = training_run::train(&spec, data, &mut self.run_dir)?;
+                let trained = training_run::train(&spec, data, &self.run_dir)?;
                 self.run_dir.say(&format!(
                     "{}: trained in {:.1} s{}",
                     spec.name,
@@ -157,14 +266,23 @@ impl Session {
                 ));
                 self.runs.insert(spec.name.clone(), trained);
             }
+            Step::Sweep(spec) => {
+                let trained = sweep::train(spec, self, options.device.as_deref())?;
+                self.sweeps.insert(spec.name.clone(), trained);
+            }
+            Step::Evaluate(spec) if spec.sweep => {
+                let output = sweep::evaluate(spec, self)?;
+                self.outputs.insert(index, output);
+            }
             Step::Evaluate(spec) => {
-                let run = self
-                    .runs
-                    .get_mut(&spec.run)
-                    .expect("the checker orders runs before use");
-                let data = &self.data[&run.spec.data.name];
-                let table = evaluate::evaluate(spec, run, data, &mut self.run_dir)?;
-                self.tables.insert(index, table);
+                let (run, data, run_dir) = self.run_and_data(&spec.run);
+                let table = evaluate::evaluate(spec, run, data, run_dir)?;
+                let label = spec.run.clone();
+                self.outputs.insert(index, Output::Metrics { label, table });
+            }
+            Step::Analysis(spec) => {
+                let output = analyses::run(spec, self)?;
+                self.outputs.insert(index, output);
             }
             Step::Print(print) => {
                 let text = self
@@ -176,34 +294,100 @@ impl Session {
                 let Value::Result(step, kind) = write.value.value else {
                     unreachable!("the checker only lets results be written")
                 };
-                let table = &self.tables[&step];
                 let path = self.run_dir.path.join(&write.path);
-                let json = write.path.extension().is_some_and(|e| e == "json");
-                match (kind, json) {
-                    (ResultKind::MetricTable, false) => {
-                        table.write_csv(&path).map_err(|e| RunError::Other {
-                            message: e.to_string(),
-                            help: "check that the run directory is writable".into(),
-                        })?
-                    }
-                    _ => {
-                        self.run_dir.write(&write.path, &table_json(table, kind))?;
-                    }
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| RunError::io(parent, e))?;
                 }
-                self.run_dir.say(&format!("wrote {}", path.display()));
+                let written = self.write_output(step, kind, &path)?;
+                for path in written {
+                    self.run_dir.say(&format!("wrote {}", path.display()));
+                }
             }
         }
         Ok(())
     }
 
+    /// Writes the result of step `step` to `path`; returns the files written.
+    fn write_output(
+        &self,
+        step: usize,
+        kind: ResultKind,
+        path: &Path,
+    ) -> Result<Vec<PathBuf>, RunError> {
+        let unwritable = |message: String| RunError::Other {
+            message,
+            help: "check that the run directory is writable".into(),
+        };
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        match (&self.outputs[&step], kind) {
+            (Output::Figure(figure), _) => {
+                let paths = if extension.is_empty() {
+                    vec![path.with_extension("png"), path.with_extension("svg")]
+                } else {
+                    vec![path.to_path_buf()]
+                };
+                for path in &paths {
+                    (figure.draw)(path).map_err(|e| unwritable(e.to_string()))?;
+                }
+                Ok(paths)
+            }
+            (Output::Metrics { table, .. }, ResultKind::Median | ResultKind::Mean) => {
+                self.run_dir.write(path, &table_json(table, kind))?;
+                Ok(vec![path.to_path_buf()])
+            }
+            (Output::Metrics { table, .. }, _) if extension == "json" => {
+                self.run_dir
+                    .write(path, &table_json(table, ResultKind::MetricTable))?;
+                Ok(vec![path.to_path_buf()])
+            }
+            _ => {
+                let (_, table) = self.input_table(step, kind);
+                if extension == "json" {
+                    let text = serde_json::to_string_pretty(&table.to_json())
+                        .expect("plain data serialises");
+                    self.run_dir.write(path, &text)?;
+                } else {
+                    table
+                        .write_csv(path)
+                        .map_err(|e| unwritable(e.to_string()))?;
+                }
+                Ok(vec![path.to_path_buf()])
+            }
+        }
+    }
+
     /// The text `print` shows for a value.
-    fn show(&self, value: &Value) -> Result<String, String> {
+    pub fn show(&self, value: &Value) -> Result<String, String> {
         Ok(match value {
-            Value::Result(step, ResultKind::MetricTable) => self.tables[step].to_string(),
-            Value::Result(step, kind) => summary_line(&self.tables[step], *kind),
+            Value::Result(step, ResultKind::MetricTable) => match &self.outputs[step] {
+                Output::Metrics { table, .. } => table.to_string(),
+                _ => self.input_table(*step, ResultKind::Table).1.to_string(),
+            },
+            Value::Result(step, kind @ (ResultKind::Median | ResultKind::Mean)) => {
+                summary_line(&self.table(*step).expect("a metric table"), *kind)
+            }
+            Value::Result(_, ResultKind::Figure) => {
+                "a figure: write it to a file, e.g. `write fig -> \"fig.png\"`".to_string()
+            }
+            Value::Result(step, kind) => shortened(&self.input_table(*step, *kind).1),
             other => other.to_string(),
         })
     }
+}
+
+/// A table as text, its middle rows left out when it is long.
+fn shortened(table: &Table) -> String {
+    const SHOWN: usize = 40;
+    if table.rows.len() <= SHOWN {
+        return table.to_string();
+    }
+    let mut head = table.clone();
+    head.rows.truncate(SHOWN / 2);
+    format!(
+        "{}... {} more rows (write the table to a file to see them all)",
+        head,
+        table.rows.len() - SHOWN / 2
+    )
 }
 
 /// The median or mean row of a table as `metric = value` pairs.

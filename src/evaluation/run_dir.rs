@@ -5,6 +5,7 @@
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::error::RunError;
 
@@ -13,7 +14,8 @@ use super::error::RunError;
 pub struct RunDirectory {
     /// Its path.
     pub path: PathBuf,
-    log: File,
+    /// `log.txt`, shared by the members of a sweep trained at the same time.
+    log: Mutex<File>,
 }
 
 impl RunDirectory {
@@ -32,7 +34,10 @@ impl RunDirectory {
         fs::create_dir_all(&path).map_err(|e| RunError::io(&path, e))?;
         let log_path = path.join("log.txt");
         let log = File::create(&log_path).map_err(|e| RunError::io(&log_path, e))?;
-        Ok(RunDirectory { path, log })
+        Ok(RunDirectory {
+            path,
+            log: Mutex::new(log),
+        })
     }
 
     /// Creates (if needed) and returns a sub-folder.
@@ -53,14 +58,16 @@ impl RunDirectory {
     }
 
     /// Prints a line to stdout and appends it to `log.txt`.
-    pub fn say(&mut self, line: &str) {
+    pub fn say(&self, line: &str) {
         println!("{line}");
         self.note(line);
     }
 
     /// Appends a line to `log.txt` only.
-    pub fn note(&mut self, line: &str) {
+    pub fn note(&self, line: &str) {
         // The log is a convenience copy of the console; failing to extend it must not stop a run.
-        let _ = writeln!(self.log, "{line}");
+        if let Ok(mut log) = self.log.lock() {
+            let _ = writeln!(log, "{line}");
+        }
     }
 }

@@ -60,7 +60,27 @@ impl TrainedRun {
 pub fn train(
     spec: &TrainSpec,
     data: &LoadedData,
-    run_dir: &mut RunDirectory,
+    run_dir: &RunDirectory,
+) -> Result<TrainedRun, RunError> {
+    train_or_restore(spec, data, run_dir, None)
+}
+
+/// Rebuilds the run `spec` from weights it reached earlier (one per model: one for a regional
+/// run, one per basin for a local run) without training; its files are written as by [`train`].
+pub fn restore(
+    spec: &TrainSpec,
+    data: &LoadedData,
+    run_dir: &RunDirectory,
+    weights: Vec<ModelWeights>,
+) -> Result<TrainedRun, RunError> {
+    train_or_restore(spec, data, run_dir, Some(weights))
+}
+
+fn train_or_restore(
+    spec: &TrainSpec,
+    data: &LoadedData,
+    run_dir: &RunDirectory,
+    finished: Option<Vec<ModelWeights>>,
 ) -> Result<TrainedRun, RunError> {
     let dir = run_dir.subdir(&spec.name)?;
     let lookback = spec.data.lookback;
@@ -206,7 +226,15 @@ pub fn train(
     let mut engines = Vec::with_capacity(groups.len());
     let mut log = TrainingLog::default();
     let mut lines = Vec::new();
-    for (label, group, validation) in &groups {
+    for (k, (label, group, validation)) in groups.iter().enumerate() {
+        if let Some(weights) = finished.as_ref().and_then(|w| w.get(k)) {
+            let restored = EngineRequest {
+                weights: Some(weights.clone()),
+                ..request.clone()
+            };
+            engines.push(new_engine(&restored)?);
+            continue;
+        }
         let mut engine = new_engine(&request)?;
         if engines.is_empty() {
             run_dir.say(&format!(

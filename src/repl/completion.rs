@@ -14,7 +14,9 @@ use super::help;
 use super::lexer::{open_brackets, tokenize, Token, TokenKind, KEYWORDS};
 use super::meta::COMMANDS;
 use crate::analysis::metrics::METRICS;
-use crate::checking::library::{constructors, described_calls, CallSpec, FUNCTIONS, TRAIN_PARAMS};
+use crate::checking::library::{
+    self, constructors, described_calls, CallSpec, ANALYSES, FUNCTIONS, TRAIN_PARAMS,
+};
 use crate::checking::params::{Param, ParamKind};
 use crate::checking::value::Value;
 use crate::checking::{stdlib, Checker};
@@ -369,8 +371,13 @@ fn candidates(tokens: &[Token], source: &str, scope: &Scope) -> Vec<String> {
             let spec = FUNCTIONS
                 .iter()
                 .chain(described_calls())
+                .chain(ANALYSES.iter().map(|a| &a.call))
                 .find(|f| f.name == callee);
+            let takes_inputs = library::analysis(callee).is_some();
             match spec {
+                Some(_) if takes_inputs && first_argument && segment.is_empty() => {
+                    expression_candidates(scope)
+                }
                 Some(spec) if !matches!(callee, "data_dir" | "basin_file") => {
                     setting_candidates(&segment, Some(spec.params), source, scope)
                 }
@@ -393,6 +400,7 @@ fn candidates(tokens: &[Token], source: &str, scope: &Scope) -> Vec<String> {
                     FUNCTIONS
                         .iter()
                         .chain(described_calls())
+                        .chain(ANALYSES.iter().map(|a| &a.call))
                         .find(|f| f.name == callee)
                         .map(|f| f.params)
                 }
@@ -457,6 +465,11 @@ fn statement_candidates(st: &[Item<'_>], source: &str, scope: &Scope) -> Vec<Str
             n if n >= 6 => new_statement(),
             _ => Vec::new(),
         },
+        "sweep" => match st.len() {
+            3 if is(2, TokenKind::Equals) => scope.of_kind("train").collect(),
+            n if n >= 4 => new_statement(),
+            _ => Vec::new(),
+        },
         "let" if st.len() >= 3 && is(2, TokenKind::Equals) => {
             expression_after(&st[3..], scope, new_statement)
         }
@@ -488,6 +501,7 @@ fn expression_candidates(scope: &Scope) -> Vec<String> {
     scope
         .all()
         .chain(FUNCTIONS.iter().map(|f| f.name.to_string()))
+        .chain(ANALYSES.iter().map(|a| a.name().to_string()))
         .collect()
 }
 
@@ -500,7 +514,7 @@ fn block_params(tokens: &[Token], source: &str, scope: &Scope) -> Option<&'stati
         .collect();
     let st = statement(&items, source);
     match st.first().and_then(|i| i.name(source))? {
-        "train" => Some(TRAIN_PARAMS),
+        "train" | "sweep" => Some(TRAIN_PARAMS),
         keyword @ ("data" | "model") => {
             let kind = if keyword == "data" {
                 DeclKind::Data

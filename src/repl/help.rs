@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::meta::COMMANDS;
 use crate::analysis::metrics::METRICS;
 use crate::checking::library::{
-    CallSpec, DATA_SOURCES, FUNCTIONS, LOSSES, MODELS, SCHEDULES, TRAIN_PARAMS,
+    CallSpec, ANALYSES, CHANGES, DATA_SOURCES, FUNCTIONS, LOSSES, MODELS, SCHEDULES, TRAIN_PARAMS,
 };
 use crate::checking::params::{Default, Param};
 use crate::checking::stdlib;
@@ -43,6 +43,11 @@ const STATEMENTS: &[Statement] = &[
         doc: "a training run; at the prompt it trains at once (Ctrl-C stops it after the current batch and keeps the weights reached so far)",
     },
     Statement {
+        keyword: "sweep",
+        syntax: "sweep NAME = RUN { axis = [values], ..., workers = N }",
+        doc: "a grid of training runs: every combination of the listed values of training, model or data settings (e.g. seed = 1..8, hidden = [32, 64], train_years = [1, 3], basins = [\"01031500\", \"01022500\"]); `workers` members train at once; members finished by an earlier run are restored, not retrained",
+    },
+    Statement {
         keyword: "let",
         syntax: "let NAME = EXPR",
         doc: "a value: numbers, strings, dates 1999-10-01, date ranges 1999-10-01..2008-09-30, integer ranges 1..8, lists [a, b], names, calls f(x, k = v)",
@@ -55,7 +60,7 @@ const STATEMENTS: &[Statement] = &[
     Statement {
         keyword: "write",
         syntax: "write EXPR -> \"file.csv\"",
-        doc: "writes a table (or table.median / table.mean) as CSV or JSON into the run directory",
+        doc: "writes a table (or table.median / table.mean) as CSV or JSON, or a figure as PNG or SVG (both without an extension), into the run directory",
     },
 ];
 
@@ -69,6 +74,8 @@ const GROUPS: &[(&str, &str)] = &[
     ("schedules", "learning-rate schedules"),
     ("metrics", "metrics of `evaluate`"),
     ("functions", "functions callable in expressions"),
+    ("analyses", "analysis and figure functions"),
+    ("changes", "changes of an input in `scenario`"),
     ("commands", "the REPL's commands"),
 ];
 
@@ -115,6 +122,8 @@ pub fn help(topic: Option<&str>) -> String {
         "schedule" | "schedules" => out.push_str(&specs(SCHEDULES)),
         "metric" | "metrics" => out.push_str(&metrics(METRICS.iter().map(|m| m.name))),
         "function" | "functions" => out.push_str(&specs(FUNCTIONS)),
+        "analysis" | "analyses" | "figures" => out.push_str(&specs(&analysis_specs())),
+        "change" | "changes" => out.push_str(&specs(CHANGES)),
         "commands" | "meta" => out.push_str(&commands()),
         name => out.push_str(&entry(name)),
     }
@@ -133,12 +142,15 @@ fn entry(name: &str) -> String {
             command.name, command.args, command.doc
         ));
     }
+    let analyses = analysis_specs();
     for (what, list) in [
         ("data source", DATA_SOURCES),
         ("model", MODELS),
         ("loss", LOSSES),
         ("schedule", SCHEDULES),
         ("function", FUNCTIONS),
+        ("analysis", analyses.as_slice()),
+        ("scenario change", CHANGES),
     ] {
         if let Some(spec) = list.iter().find(|s| s.name == name) {
             sections.push(format!("{what} {}", specs(std::slice::from_ref(spec))));
@@ -287,6 +299,13 @@ fn all_specs() -> impl Iterator<Item = &'static CallSpec> {
         .chain(LOSSES)
         .chain(SCHEDULES)
         .chain(FUNCTIONS)
+        .chain(ANALYSES.iter().map(|a| &a.call))
+        .chain(CHANGES)
+}
+
+/// The names, documentation and parameters of the analysis functions.
+fn analysis_specs() -> Vec<CallSpec> {
+    ANALYSES.iter().map(|a| a.call).collect()
 }
 
 /// The text of a description up to its first colon, semicolon or parenthesis.

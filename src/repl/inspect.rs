@@ -99,8 +99,14 @@ impl View<'_> {
         match value {
             Value::Result(step, kind) => match self.table(*step) {
                 Some(table) if *kind == ResultKind::MetricTable => table_text(table),
-                Some(table) => summary_line(table, *kind),
-                None => not_computed().to_string(),
+                Some(table) if matches!(kind, ResultKind::Median | ResultKind::Mean) => {
+                    summary_line(table, *kind)
+                }
+                _ if self.done.contains(step) => self
+                    .session
+                    .and_then(|s| s.show(value).ok())
+                    .unwrap_or_else(|| not_computed().to_string()),
+                _ => not_computed().to_string(),
             },
             Value::Declared(_, name) => self.checker.describe(name).unwrap_or_else(|| name.clone()),
             other => other.to_string(),

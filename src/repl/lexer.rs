@@ -6,7 +6,7 @@ use std::ops::Range;
 
 /// The statement keywords of the language.
 pub const KEYWORDS: &[&str] = &[
-    "use", "data", "model", "train", "let", "print", "write", "on",
+    "use", "data", "model", "train", "sweep", "let", "print", "write", "on",
 ];
 
 /// What a token is.

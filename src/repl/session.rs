@@ -293,6 +293,25 @@ impl Repl {
                     );
                 }
             }
+            Step::Sweep(_) | Step::Analysis(_) => {
+                let session = self.session.as_mut().expect("created above");
+                session.execute(index, step, &options)?;
+            }
+            Step::Evaluate(spec) if spec.sweep => {
+                let session = self.session.as_mut().expect("created above");
+                if session.sweep(&spec.run).is_none() {
+                    return Err(ScriptError::new(
+                        spec.span,
+                        format!("`{}` has not been trained in this session", spec.run),
+                    )
+                    .with_help(format!(
+                        "enter the `sweep {} = ...` declaration again",
+                        spec.run
+                    ))
+                    .into());
+                }
+                session.execute(index, step, &options)?;
+            }
             Step::Evaluate(spec) => {
                 let session = self.session.as_mut().expect("created above");
                 let Some(run) = session.trained(&spec.run) else {
@@ -363,7 +382,7 @@ impl Repl {
     /// An error unless the plan step `step` (an `evaluate`) has run.
     fn require_result(&self, step: usize, span: crate::syntax::Span) -> Result<(), RunError> {
         let ran = self.done.contains(&step)
-            && self.session.as_ref().and_then(|s| s.table(step)).is_some();
+            && self.session.as_ref().and_then(|s| s.output(step)).is_some();
         if ran {
             return Ok(());
         }

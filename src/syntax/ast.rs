@@ -57,7 +57,7 @@ pub enum Statement {
     },
 }
 
-/// The three kinds of declaration.
+/// The kinds of declaration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeclKind {
     /// A data set.
@@ -66,6 +66,8 @@ pub enum DeclKind {
     Model,
     /// A training run of a model on a data set.
     Train,
+    /// A grid of training runs varying settings of one training run.
+    Sweep,
 }
 
 impl DeclKind {
@@ -75,6 +77,7 @@ impl DeclKind {
             DeclKind::Data => "data",
             DeclKind::Model => "model",
             DeclKind::Train => "train",
+            DeclKind::Sweep => "sweep",
         }
     }
 }

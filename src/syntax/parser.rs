@@ -60,7 +60,8 @@ fn describe_expected(rules: &[Rule]) -> String {
             | Rule::decl_kind
             | Rule::kw_data
             | Rule::kw_model
-            | Rule::kw_train => "a declaration",
+            | Rule::kw_train
+            | Rule::kw_sweep => "a declaration",
             Rule::let_stmt | Rule::kw_let => "`let`",
             Rule::print_stmt | Rule::kw_print => "`print`",
             Rule::write_stmt | Rule::kw_write => "`write`",
@@ -134,6 +135,7 @@ impl Builder {
                 {
                     Some(Rule::kw_data) => DeclKind::Data,
                     Some(Rule::kw_model) => DeclKind::Model,
+                    Some(Rule::kw_sweep) => DeclKind::Sweep,
                     _ => DeclKind::Train,
                 };
                 let name = self.name(inner.next().expect("name"));

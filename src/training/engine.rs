@@ -29,8 +29,9 @@ pub struct AdamSettings {
     pub clip_grad_norm: Option<f32>,
 }
 
-/// Something that trains and runs one model (an LSTM or an EA-LSTM) on a device.
-pub trait Engine {
+/// Something that trains and runs one model on a device. Engines move between threads (the
+/// members of a sweep train at the same time).
+pub trait Engine: Send {
     /// One optimisation step (forward, loss, backward, clipping, Adam update) with dropout active;
     /// returns the batch loss before the update.
     fn train_step(&mut self, batch: &Batch, loss: &dyn Loss, learning_rate: f32) -> f32;

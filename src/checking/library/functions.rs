@@ -17,6 +17,11 @@ pub const FUNCTIONS: &[CallSpec] = &[
         params: &[],
     },
     CallSpec {
+        name: "by_mode",
+        doc: "a value per run mode: `by_mode(quick = 2, full = 30)` is 2 under `hydro run --quick`, 30 otherwise",
+        params: &[],
+    },
+    CallSpec {
         name: "evaluate",
         doc: "metrics of a trained run on one of its data set's periods: a per-basin table",
         params: &[
@@ -31,6 +36,12 @@ pub const FUNCTIONS: &[CallSpec] = &[
                 kind: ParamKind::Metrics,
                 default: Default::Required,
                 doc: "metrics to compute, e.g. [nse, kge, alpha_nse, beta_nse, fhv, fms, flv]",
+            },
+            Param {
+                name: "ensemble",
+                kind: ParamKind::Name,
+                default: Default::Absent,
+                doc: "for a sweep: the axis (e.g. seed) whose members' predictions are averaged into an ensemble",
             },
             Param {
                 name: "target",

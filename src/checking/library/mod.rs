@@ -2,8 +2,10 @@
 //! functions, each with its parameters. The checker, the help text and the REPL read these tables;
 //! adding an entry is one file here plus one line in the registry below.
 
+mod analyses;
 mod camels_us;
 mod caravan;
+mod changes;
 mod cnn_lstm;
 mod daily_csv;
 mod ealstm;
@@ -19,6 +21,8 @@ mod training;
 
 use std::collections::BTreeMap;
 
+pub use analyses::{analysis, Analysis, InputKind, OutputKind, ANALYSES};
+pub use changes::CHANGES;
 pub use exphydro::EXPHYDRO_INPUTS;
 pub use functions::FUNCTIONS;
 pub use training::TRAIN_PARAMS;
@@ -66,7 +70,7 @@ pub const SCHEDULES: &[CallSpec] = &[schedules::CONSTANT, schedules::STEP, sched
 /// Entries a script writes as calls kept as descriptions of a setting (a loss such as
 /// `nse_star(eps = 0.1)`, a schedule such as `step(every = 10)`).
 pub fn described_calls() -> impl Iterator<Item = &'static CallSpec> + Clone {
-    LOSSES.iter().chain(SCHEDULES)
+    LOSSES.iter().chain(SCHEDULES).chain(CHANGES)
 }
 
 /// The constructors available to a kind of declaration.
@@ -74,7 +78,7 @@ pub fn constructors(kind: DeclKind) -> &'static [CallSpec] {
     match kind {
         DeclKind::Data => DATA_SOURCES,
         DeclKind::Model => MODELS,
-        DeclKind::Train => &[],
+        DeclKind::Train | DeclKind::Sweep => &[],
     }
 }
 

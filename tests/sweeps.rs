@@ -1,0 +1,123 @@
+//! Sweeps: the grid of runs, ensembles, statistics across seeds, and resuming a sweep whose
+//! members finished earlier.
+
+mod common;
+
+use common::*;
+
+/// A tiny LSTM on one basin, varied over two seeds.
+const SCRIPT: &str = r#"
+data camels = camels_us {
+    root     = data_dir("camels_us")
+    basins   = ["01031500"]
+    forcing  = daymet
+    inputs   = [prcp, tmax, tmin]
+    train    = 2000-10-01..2002-09-30
+    test     = 2002-10-01..2003-09-30
+    lookback = 30
+}
+model net = lstm { hidden = 4 }
+train base = net on camels { loss = mse, epochs = 1, batch = 64, seed = 1 }
+sweep seeds = base { seed = 1..2, workers = 2 }
+let members = evaluate(seeds, metrics = [nse])
+let ensemble = evaluate(seeds, ensemble = seed, metrics = [nse])
+let single = evaluate(base, metrics = [nse])
+write members -> "members.csv"
+write ensemble -> "ensemble.csv"
+write single -> "single.csv"
+write spread(members, over = seed) -> "spread.csv"
+write summarize(members) -> "summary.csv"
+"#;
+
+#[test]
+fn members_ensembles_and_spread_agree_with_independent_computations() {
+    let runs = scratch("sweep");
+    let dir = run_in(&runs, SCRIPT);
+    let (header, rows) = read_csv(dir.join("members.csv"));
+    assert_eq!(header, ["seed", "basin", "nse"]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0][0].as_str(), rows[1][0].as_str()), ("1", "2"));
+    let member_nse = csv_column(dir.join("members.csv"), "nse");
+    // The member with seed 1 is the declared run itself.
+    let single = csv_column(dir.join("single.csv"), "nse");
+    assert!(
+        (member_nse[0] - single[0]).abs() < 1e-12,
+        "{member_nse:?} {single:?}"
+    );
+    assert!((member_nse[0] - member_nse[1]).abs() > 1e-6, "seeds differ");
+    // The ensemble NSE is the NSE of the mean prediction, recomputed from the file.
+    let predictions = dir.join("seeds/test/ensemble_predictions.csv");
+    let observed = csv_column(&predictions, "observed");
+    let mean = csv_column(&predictions, "mean");
+    let (low, high) = (
+        csv_column(&predictions, "min"),
+        csv_column(&predictions, "max"),
+    );
+    assert!(mean
+        .iter()
+        .zip(&low)
+        .zip(&high)
+        .all(|((m, l), h)| l - 1e-4 <= *m && *m <= h + 1e-4));
+    let ensemble = csv_column(dir.join("ensemble.csv"), "nse")[0];
+    assert!(
+        (ensemble - nse(&observed, &mean)).abs() < 1e-3,
+        "{ensemble}"
+    );
+    // Spread over seeds: mean and sample standard deviation of the two members.
+    let spread_mean = csv_column(dir.join("spread.csv"), "nse_mean")[0];
+    let spread_std = csv_column(dir.join("spread.csv"), "nse_std")[0];
+    let m = (member_nse[0] + member_nse[1]) / 2.0;
+    let s = ((member_nse[0] - m).powi(2) + (member_nse[1] - m).powi(2)).sqrt();
+    assert!((spread_mean - m).abs() < 1e-9 && (spread_std - s).abs() < 1e-9);
+    let summary = read(dir.join("summary.csv"));
+    assert!(
+        summary.starts_with("column,count,missing,mean,std,min,p5,p25,p50,p75,p95,max,count_le_0")
+    );
+
+    // Running again restores both members instead of training them.
+    let again = run_in(&runs, SCRIPT);
+    let log = read(again.join("log.txt"));
+    assert!(log.contains("2 finished earlier"), "{log}");
+    assert_eq!(
+        read(again.join("members.csv")),
+        read(dir.join("members.csv"))
+    );
+}
+
+#[test]
+fn sweep_axes_are_checked_before_anything_runs() {
+    let base = SCRIPT.split("sweep seeds").next().unwrap();
+    let unknown = errors(&format!("{base}sweep s = base {{ hiden = [4, 8] }}"));
+    assert!(
+        unknown.contains("`hiden` is not a setting a sweep can vary"),
+        "{unknown}"
+    );
+    assert!(unknown.contains("hidden"), "{unknown}");
+    let single = errors(&format!("{base}sweep s = base {{ seed = 3 }}"));
+    assert!(
+        single.contains("the axis `seed` needs its values"),
+        "{single}"
+    );
+    let range = errors(&format!("{base}sweep s = base {{ hidden = [4, 0] }}"));
+    assert!(range.contains("out of range"), "{range}");
+    let not_axis = errors(&format!(
+        "{base}sweep s = base {{ hidden = [4, 8] }}\nlet e = evaluate(s, ensemble = seed, metrics = [nse])"
+    ));
+    assert!(not_axis.contains("`seed` is not an axis"), "{not_axis}");
+    // Model and data settings are axes too; the grid is expanded into complete runs.
+    let plan = plan(&format!(
+        "{base}sweep s = base {{ hidden = [4, 8], lookback = [10, 20] }}"
+    ));
+    let sweep = plan
+        .steps
+        .iter()
+        .find_map(|s| match s {
+            hydro::checking::plan::Step::Sweep(s) => Some(s),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(sweep.members.len(), 4);
+    assert_eq!(sweep.members[1].values, ["4", "20"]);
+    assert_eq!(sweep.members[1].spec.data.lookback, 20);
+    assert_eq!(sweep.members[2].spec.model.integer("hidden"), 8);
+}
