@@ -104,6 +104,16 @@ fn map_extent(
     ((west, east), (south, north))
 }
 
+/// Decimals of the degree labels of an axis spanning `span` degrees, so that ticks about a tenth of
+/// the span apart are told apart (whole degrees for continental maps, more for a few gauges).
+fn degree_decimals(span: f64) -> usize {
+    match span {
+        s if s >= 10.0 => 0,
+        s if s >= 1.0 => 1,
+        _ => 2,
+    }
+}
+
 /// A validated basin map ready to draw.
 struct BasinMap<'a> {
     title: &'a str,
@@ -129,13 +139,16 @@ impl Figure for BasinMap<'_> {
             .x_label_area_size(X_LABEL_AREA)
             .y_label_area_size(Y_LABEL_AREA)
             .build_cartesian_2d(longitudes.0..longitudes.1, latitudes.0..latitudes.1)?;
-        let degrees = |v: &f64| format!("{v:.0}°");
+        let lon_decimals = degree_decimals(longitudes.1 - longitudes.0);
+        let lat_decimals = degree_decimals(latitudes.1 - latitudes.0);
+        let lon_degrees = |v: &f64| format!("{v:.lon_decimals$}°");
+        let lat_degrees = |v: &f64| format!("{v:.lat_decimals$}°");
         chart
             .configure_mesh()
             .x_desc("Longitude (°E)")
             .y_desc("Latitude (°N)")
-            .x_label_formatter(&degrees)
-            .y_label_formatter(&degrees)
+            .x_label_formatter(&lon_degrees)
+            .y_label_formatter(&lat_degrees)
             .x_labels(10)
             .y_labels(8)
             .axis_desc_style((FONT, AXIS_DESC_SIZE))

@@ -1,6 +1,8 @@
 //! Runners of the analysis and figure functions: one file per function, each registered below
 //! under the name the library's table (`checking::library::analyses`) gives it.
 
+mod figures;
+mod run_figures;
 mod series;
 mod summaries;
 
@@ -18,6 +20,14 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("spread", summaries::spread),
     ("predictions", series::predictions),
     ("attributes", series::attributes),
+    ("cdf", figures::cdf),
+    ("boxplot", figures::boxplot),
+    ("heatmap", figures::heatmap),
+    ("scatter", figures::scatter),
+    ("bars", figures::bars),
+    ("curves", figures::curves),
+    ("basin_map", run_figures::basin_map),
+    ("hydrograph", run_figures::hydrograph),
 ];
 
 /// Runs the analysis `spec`.
