@@ -102,13 +102,13 @@ fn every_figure_function_draws_its_title_labels_and_legend() {
         (days..=days + 2).contains(&dots),
         "{dots} dots for {days} observed days"
     );
-    // Two rows of the same basin (one per seed) are averaged, and the axis says so.
+    // The two rows of the basin (one per seed) are averaged, and the axis says so.
     assert_contains(
         "bars",
         &svg(&dir, "bars"),
         &[
             "NSE by basin",
-            "NSE (-), mean over basins",
+            "NSE (-), mean over rows",
             "first",
             "second",
             "01031500",

@@ -274,9 +274,10 @@ fn finite_mean(values: impl IntoIterator<Item = f64>) -> f64 {
     }
 }
 
-/// What rows averaged per category or x value are: basins when the tables have a basin column.
-fn averaged_over(tables: &[(String, Table)]) -> &'static str {
-    if tables.iter().any(|(_, t)| t.column("basin").is_some()) {
+/// What rows averaged per value of the column `key` are: basins when the tables have a basin
+/// column other than `key`, rows otherwise.
+fn averaged_over(tables: &[(String, Table)], key: &str) -> &'static str {
+    if key != "basin" && tables.iter().any(|(_, t)| t.column("basin").is_some()) {
         "basins"
     } else {
         "rows"
@@ -325,7 +326,7 @@ pub fn bars(spec: &AnalysisSpec, session: &mut Session) -> Result<Output, RunErr
         format!(
             "{}, mean over {}",
             column_label(&value),
-            averaged_over(&tables)
+            averaged_over(&tables, &category)
         )
     } else {
         column_label(&value)
@@ -412,7 +413,7 @@ pub fn curves(spec: &AnalysisSpec, session: &mut Session) -> Result<Output, RunE
     }
     let described = shared_label(&ys);
     let y_label = if averaged {
-        format!("{described}, mean over {}", averaged_over(&tables))
+        format!("{described}, mean over {}", averaged_over(&tables, &x))
     } else {
         described
     };
