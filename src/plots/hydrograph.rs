@@ -161,7 +161,7 @@ impl Figure for Hydrograph<'_> {
 
 /// Lower and upper bound of the flow axis: from zero (or the lowest value, if negative) to 5 % above
 /// the highest value; `None` when no value is finite.
-fn flow_range<'a>(values: impl Iterator<Item = &'a f64>) -> Option<(f64, f64)> {
+pub(super) fn flow_range<'a>(values: impl Iterator<Item = &'a f64>) -> Option<(f64, f64)> {
     let (low, high) =
         values
             .filter(|v| v.is_finite())
@@ -175,7 +175,7 @@ fn flow_range<'a>(values: impl Iterator<Item = &'a f64>) -> Option<(f64, f64)> {
 }
 
 /// Runs of consecutive finite values as (day number, value) points; non-finite values separate runs.
-fn segments(days: &[i32], values: &[f64]) -> Vec<Vec<(i32, f64)>> {
+pub(super) fn segments(days: &[i32], values: &[f64]) -> Vec<Vec<(i32, f64)>> {
     let mut runs = Vec::new();
     let mut current = Vec::new();
     for (&day, &value) in days.iter().zip(values) {

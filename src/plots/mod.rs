@@ -3,10 +3,27 @@
 //! The output format follows the file extension (`.png` or `.svg`); every figure is drawn by one code
 //! path generic over the plotters backend. Errors are [`PlotError`] diagnostics naming the file.
 
+pub mod bars;
+pub mod basin_map;
+pub mod boxplot;
+pub mod cdf;
+pub mod curves;
 mod date_axis;
+pub mod heatmap;
 pub mod hydrograph;
+pub mod hydrograph_band;
+pub mod scatter;
+mod style;
 
+pub use bars::bars;
+pub use basin_map::basin_map;
+pub use boxplot::{boxplot, BoxStatistics};
+pub use cdf::cdf;
+pub use curves::curves;
+pub use heatmap::{heatmap, Categories};
 pub use hydrograph::hydrograph;
+pub use hydrograph_band::{hydrograph_band, hydrograph_ensemble, Band, EnsembleBand};
+pub use scatter::scatter;
 
 use std::path::{Path, PathBuf};
 
@@ -68,6 +85,58 @@ pub enum PlotError {
     NoData {
         /// The requested figure file.
         path: PathBuf,
+    },
+    /// A list the figure needs is empty.
+    #[error("cannot draw figure {}: {what} is empty", path.display())]
+    #[diagnostic(
+        code(hydro::plots::empty_input),
+        help("pass at least one entry; there is nothing to draw otherwise")
+    )]
+    EmptyInput {
+        /// The requested figure file.
+        path: PathBuf,
+        /// What is empty, e.g. "the list of series".
+        what: String,
+    },
+    /// Every value is missing or infinite, so there is nothing to draw.
+    #[error("cannot draw figure {}: {what} has no finite value", path.display())]
+    #[diagnostic(
+        code(hydro::plots::no_finite_value),
+        help("all values are NaN or infinite; check the data and the period selected")
+    )]
+    NoFiniteValues {
+        /// The requested figure file.
+        path: PathBuf,
+        /// Which values, e.g. "the series".
+        what: String,
+    },
+    /// Two lists that must correspond entry by entry differ in length.
+    #[error("cannot draw figure {}: {what} has {found} entries, expected {expected}", path.display())]
+    #[diagnostic(
+        code(hydro::plots::count_mismatch),
+        help("pass one entry for each row, column, category or date")
+    )]
+    CountMismatch {
+        /// The requested figure file.
+        path: PathBuf,
+        /// Which list, e.g. "values of series \"LSTM\"".
+        what: String,
+        /// Number of entries expected.
+        expected: usize,
+        /// Number of entries given.
+        found: usize,
+    },
+    /// A value that must be finite or lie in a range does not.
+    #[error("cannot draw figure {}: {what}", path.display())]
+    #[diagnostic(
+        code(hydro::plots::invalid_value),
+        help("coordinates and positions must be finite numbers in their valid range")
+    )]
+    InvalidValue {
+        /// The requested figure file.
+        path: PathBuf,
+        /// Which value is invalid and why.
+        what: String,
     },
     /// Drawing or writing the image failed.
     #[error("cannot write figure {}: {message}", path.display())]

@@ -5,6 +5,8 @@ mod clustering;
 mod compare;
 mod interpretation;
 mod scenario;
+mod figures;
+mod run_figures;
 mod series;
 mod signatures;
 mod states;
@@ -36,6 +38,14 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("integrated_gradients", interpretation::integrated_gradients),
     ("static_sensitivity", interpretation::static_sensitivity),
     ("noise_robustness", interpretation::noise_robustness),
+    ("cdf", figures::cdf),
+    ("boxplot", figures::boxplot),
+    ("heatmap", figures::heatmap),
+    ("scatter", figures::scatter),
+    ("bars", figures::bars),
+    ("curves", figures::curves),
+    ("basin_map", run_figures::basin_map),
+    ("hydrograph", run_figures::hydrograph),
 ];
 
 /// Runs the analysis `spec`.
