@@ -182,7 +182,15 @@ fn the_comparison_names_file_row_column_expected_and_actual() {
         ["t.csv: row 1, column basin: expected 01031500, actual 01031501"]
     );
     let whole = "basin,nse\n01031500,1\n01022500,0.25\n";
-    assert_eq!(differences("t.csv", whole, "basin,nse\n01031500,0.9999999\n01022500,0.25\n").len(), 0);
+    assert_eq!(
+        differences(
+            "t.csv",
+            whole,
+            "basin,nse\n01031500,0.9999999\n01022500,0.25\n"
+        )
+        .len(),
+        0
+    );
     let shorter = "basin,nse\n01031500,0.5\n";
     assert!(differences("t.csv", expected, shorter)[0].contains("expected 2 rows, actual 1"));
     let header = "basin,kge\n01031500,0.5\n01022500,0.25\n";

@@ -46,7 +46,7 @@ fn members_ensembles_and_spread_agree_with_independent_computations() {
     );
     assert!((member_nse[0] - member_nse[1]).abs() > 1e-6, "seeds differ");
     // The ensemble NSE is the NSE of the mean prediction, recomputed from the file.
-    let predictions = dir.join("seeds/test/ensemble_predictions.csv");
+    let predictions = dir.join("seeds/test_ensemble_seed/ensemble_predictions.csv");
     let observed = csv_column(&predictions, "observed");
     let mean = csv_column(&predictions, "mean");
     let (low, high) = (

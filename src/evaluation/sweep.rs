@@ -250,7 +250,12 @@ pub(crate) fn data_period(data: &DataSpec, period: &str) -> DateRange {
 /// `evaluate(sweep, ...)`: a table with the axes' values, the basin and the metrics of every
 /// member, or of every ensemble when `ensemble = axis` averages the predictions over that axis.
 pub fn evaluate(spec: &EvaluateSpec, session: &mut Session) -> Result<Output, RunError> {
-    let figures = session_dir(&session.run_dir.path, &spec.run, &spec.period);
+    // Members and ensembles of one period go to separate folders, so that both can be evaluated.
+    let folder = match &spec.ensemble {
+        Some(axis) => format!("{}_ensemble_{axis}", spec.period),
+        None => spec.period.clone(),
+    };
+    let figures = session_dir(&session.run_dir.path, &spec.run, &folder);
     let (sweep, data) = session.sweep_and_data(&spec.run);
     let period = period_of(&sweep.runs[0].spec, &spec.period);
     let ensemble_axis = spec

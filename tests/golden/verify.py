@@ -24,7 +24,7 @@ def nse(o, s):
 def kge_parts(o, s):
     r = np.corrcoef(o, s)[0, 1]
     beta = s.mean() / o.mean()
-    gamma = (s.std() / s.mean()) / (o.std() / o.mean())
+    gamma = s.std() / o.std()  # Li & Zhao Eq. 17 (Gupta et al. 2009), not Kling's CV ratio
     return r, beta, gamma
 
 
@@ -67,7 +67,63 @@ def check(metrics_csv, predictions_csv, simulated_column):
     return worst
 
 
+# Statistics tables and the tables they were computed from: (file, a, b, metric, by).
+COMPARISONS = [
+    ("ealstm_vs_lstm_statics.csv", "ealstm_ensemble.csv", "lstm_statics_ensemble.csv", "nse", None),
+    ("lstm_statics_vs_dynamic.csv", "lstm_statics_ensemble.csv", "lstm_dynamic_ensemble.csv", "nse", None),
+    ("mclstm_vs_lstm.csv", "mclstm_scores.csv", "lstm_scores.csv", "kge", "train_years"),
+]
+# Summaries and the tables they summarise.
+SUMMARIES = [
+    ("ealstm_summary.csv", "ealstm_ensemble.csv"),
+    ("lstm_statics_summary.csv", "lstm_statics_ensemble.csv"),
+    ("lstm_dynamic_summary.csv", "lstm_dynamic_ensemble.csv"),
+]
+
+
+def check_statistics(run_dir):
+    """Wilcoxon (scipy, two-sided, with continuity correction), Cohen's d (pooled sample std) and
+    numpy summaries, recomputed from the tables hydro wrote."""
+    from scipy.stats import wilcoxon
+    run_dir = Path(run_dir)
+    for name, a_name, b_name, metric, by in COMPARISONS:
+        if not (run_dir / name).exists():
+            continue
+        a, b = rows(run_dir / a_name), rows(run_dir / b_name)
+        def key(r):
+            names = list(r.keys())
+            return tuple(r[k] for k in names[: names.index("basin") + 1] if k != by)
+        for test in rows(run_dir / name):
+            pick = (lambda r: r[by] == test[by]) if by else (lambda r: True)
+            b_by_key = {key(r): r for r in b if pick(r)}
+            pairs = [(float(r[metric]), float(b_by_key[key(r)][metric]))
+                     for r in a if pick(r) and key(r) in b_by_key]
+            x, y = np.array(pairs).T
+            result = wilcoxon(x, y, correction=True)
+            d = (x.mean() - y.mean()) / np.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2) if len(x) > 1 else float("nan")
+            got_p = float(test["p_value"])
+            got_d = float(test["cohens_d"]) if test["cohens_d"] else float("nan")
+            print(f"{name} {by or ''}={test.get(by, '') if by else ''}: n {len(x)} "
+                  f"W {result.statistic} (hydro {test['wilcoxon_statistic']}), "
+                  f"p {result.pvalue:.6g} (hydro {got_p:.6g}), d {d:.6g} (hydro {got_d:.6g})")
+    for name, source in SUMMARIES:
+        if not (run_dir / name).exists():
+            continue
+        table = rows(run_dir / source)
+        worst = 0.0
+        for summary in rows(run_dir / name):
+            v = np.array([float(r[summary["column"]]) for r in table if r[summary["column"]] != ""])
+            expected = {"mean": v.mean(), "std": v.std(ddof=1), "min": v.min(), "max": v.max(),
+                        "p5": np.percentile(v, 5), "p25": np.percentile(v, 25),
+                        "median": np.median(v), "p75": np.percentile(v, 75), "p95": np.percentile(v, 95),
+                        "count_le_0": float(np.sum(v <= 0))}
+            for k, e in expected.items():
+                worst = max(worst, abs(float(summary[k]) - e))
+        print(f"{name}: largest |difference| from numpy {worst:.1e}")
+
+
 def main(run_dir):
+    check_statistics(run_dir)
     found = False
     for metrics_csv in sorted(Path(run_dir).rglob("metrics.csv")):
         folder = metrics_csv.parent

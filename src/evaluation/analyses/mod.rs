@@ -3,10 +3,10 @@
 
 mod clustering;
 mod compare;
-mod interpretation;
-mod scenario;
 mod figures;
+mod interpretation;
 mod run_figures;
+mod scenario;
 mod series;
 mod signatures;
 mod states;
