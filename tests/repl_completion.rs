@@ -57,7 +57,8 @@ fn has(words: &[String], expected: &[&str]) -> bool {
 fn keywords_and_names_at_the_start_of_a_statement() {
     // A bare expression may start with a function.
     assert_eq!(words("da"), ["data", "data_dir"]);
-    assert_eq!(words("pr"), ["print"]);
+    // Analysis functions start expressions too.
+    assert_eq!(words("pr"), ["predictions", "print", "probe"]);
     let (start, w) = at_end("let x = 1\nmo");
     assert_eq!(w, ["model"]);
     assert_eq!(start, 10);
@@ -154,7 +155,7 @@ fn metric_names_and_arguments_of_evaluate() {
     assert_eq!(words("let s = evaluate("), ["tiny"]);
     assert_eq!(
         words("let s = evaluate(tiny, "),
-        ["metrics", "period", "target"]
+        ["ensemble", "metrics", "period", "target"]
     );
     assert_eq!(
         words("let s = evaluate(tiny, period = "),
@@ -171,7 +172,7 @@ fn metric_names_and_arguments_of_evaluate() {
 
 #[test]
 fn names_in_expressions() {
-    assert_eq!(words("print sc"), ["scores"]);
+    assert_eq!(words("print sc"), ["scatter", "scenario", "scores"]);
     assert!(has(
         &words("let x = "),
         &["scores", "tiny", "evaluate", "kratzert_attributes"]
