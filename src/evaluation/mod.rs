@@ -44,13 +44,30 @@ pub struct Session {
     pub run_dir: RunDirectory,
     /// Parent folder of run directories, where finished sweep members are kept.
     runs_dir: PathBuf,
-    /// Loaded data sets by name, with the declaration they were loaded from (JSON).
-    data: HashMap<String, (String, LoadedData)>,
-    /// Data sets loaded for sweep members whose data settings differ, by declaration (JSON).
-    variants: HashMap<String, LoadedData>,
+    data: LoadedSets,
     runs: HashMap<String, TrainedRun>,
     sweeps: HashMap<String, TrainedSweep>,
     outputs: HashMap<usize, Output>,
+}
+
+/// The data sets in memory.
+#[derive(Default)]
+struct LoadedSets {
+    /// By name, with the declaration they were loaded from (JSON).
+    by_name: HashMap<String, (String, LoadedData)>,
+    /// Loaded for sweep members whose data settings differ from the named one, by declaration.
+    variants: HashMap<String, LoadedData>,
+}
+
+impl LoadedSets {
+    /// The data of the declaration `spec`, if loaded.
+    fn get(&self, spec: &DataSpec) -> Option<&LoadedData> {
+        let declaration = serde_json::to_string(spec).expect("plain data serialises");
+        match self.by_name.get(&spec.name) {
+            Some((loaded_from, data)) if *loaded_from == declaration => Some(data),
+            _ => self.variants.get(&declaration),
+        }
+    }
 }
 
 /// Runs `plan` (checked from the script at `script`) and returns the run directory's path.
@@ -79,8 +96,7 @@ impl Session {
         Ok(Session {
             run_dir,
             runs_dir,
-            data: HashMap::new(),
-            variants: HashMap::new(),
+            data: LoadedSets::default(),
             runs: HashMap::new(),
             sweeps: HashMap::new(),
             outputs: HashMap::new(),
@@ -112,22 +128,19 @@ impl Session {
 
     /// The loaded data set of this name, if a training run has loaded it.
     pub fn data(&self, name: &str) -> Option<&LoadedData> {
-        self.data.get(name).map(|(_, d)| d)
+        self.data.by_name.get(name).map(|(_, d)| d)
     }
 
     /// Drops the loaded data set of this name, so that the next training run on it loads it
     /// again (after its declaration changed).
     pub fn forget_data(&mut self, name: &str) {
-        self.data.remove(name);
+        self.data.by_name.remove(name);
     }
 
     /// Loads the data set `spec` unless it is loaded already.
     pub(crate) fn load_data(&mut self, spec: &DataSpec) -> Result<(), RunError> {
-        let declaration = serde_json::to_string(spec).expect("plain data serialises");
-        match self.data.get(&spec.name) {
-            Some((loaded_from, _)) if *loaded_from == declaration => return Ok(()),
-            Some(_) if self.variants.contains_key(&declaration) => return Ok(()),
-            _ => {}
+        if self.data.get(spec).is_some() {
+            return Ok(());
         }
         let started = std::time::Instant::now();
         let loaded = dataset::load(spec)?;
@@ -140,21 +153,22 @@ impl Session {
             loaded.static_names.len(),
             started.elapsed().as_secs_f64()
         ));
-        if self.data.contains_key(&spec.name) {
-            self.variants.insert(declaration, loaded);
+        let declaration = serde_json::to_string(spec).expect("plain data serialises");
+        if self.data.by_name.contains_key(&spec.name) {
+            self.data.variants.insert(declaration, loaded);
         } else {
-            self.data.insert(spec.name.clone(), (declaration, loaded));
+            self.data
+                .by_name
+                .insert(spec.name.clone(), (declaration, loaded));
         }
         Ok(())
     }
 
     /// The loaded data of the declaration `spec` (after [`Session::load_data`]).
     pub(crate) fn loaded(&self, spec: &DataSpec) -> &LoadedData {
-        let declaration = serde_json::to_string(spec).expect("plain data serialises");
-        match self.data.get(&spec.name) {
-            Some((loaded_from, data)) if *loaded_from == declaration => data,
-            _ => &self.variants[&declaration],
-        }
+        self.data
+            .get(spec)
+            .expect("data sets are loaded before they are used")
     }
 
     /// The trained run `name`, the data it was trained on and the run directory.
@@ -166,11 +180,10 @@ impl Session {
             .runs
             .get_mut(name)
             .expect("the checker orders runs before use");
-        let declaration = serde_json::to_string(&run.spec.data).expect("plain data serialises");
-        let data = match self.data.get(&run.spec.data.name) {
-            Some((loaded_from, data)) if *loaded_from == declaration => data,
-            _ => &self.variants[&declaration],
-        };
+        let data = self
+            .data
+            .get(&run.spec.data)
+            .expect("data sets are loaded before they are used");
         (run, data, &self.run_dir)
     }
 
@@ -184,12 +197,9 @@ impl Session {
             .runs
             .iter()
             .map(|run| {
-                let declaration =
-                    serde_json::to_string(&run.spec.data).expect("plain data serialises");
-                match self.data.get(&run.spec.data.name) {
-                    Some((loaded_from, data)) if *loaded_from == declaration => data,
-                    _ => &self.variants[&declaration],
-                }
+                self.data
+                    .get(&run.spec.data)
+                    .expect("data sets are loaded before they are used")
             })
             .collect();
         (sweep, data)
