@@ -30,6 +30,7 @@ use crate::data::windows::Batch;
 use crate::models::ealstm::EaLstm;
 use crate::models::lstm::Lstm;
 use crate::models::weights::{EaLstmWeights, LstmWeights, ModelWeights};
+use crate::training::burn_random::seeded;
 use crate::training::engine::{AdamSettings, Engine, Loss};
 use crate::training::fused::backend::LstmBackend;
 use crate::training::fused::denormals::FlushDenormals;
@@ -173,10 +174,14 @@ where
 {
     fn train_step(&mut self, batch: &Batch, loss: &dyn Loss, learning_rate: f32) -> f32 {
         let _flush = FlushDenormals::enable();
-        if self.model.dropout_probability() > 0.0 {
-            B::seed(&self.device, self.seeds.next_u64());
-        }
-        let prediction = self.model.predict(self.inputs::<B>(batch));
+        let inputs = self.inputs::<B>(batch);
+        let prediction = if self.model.dropout_probability() > 0.0 {
+            seeded::<B, _>(&self.device, self.seeds.next_u64(), || {
+                self.model.predict(inputs)
+            })
+        } else {
+            self.model.predict(inputs)
+        };
         let dims = prediction.dims();
         let values: Vec<f32> = prediction.clone().into_data().iter::<f32>().collect();
         let (value, gradient) = loss.value_and_gradient(&values, batch);

@@ -6,6 +6,7 @@
 
 pub mod architectures;
 pub mod burn_engine;
+pub mod burn_random;
 pub mod device;
 pub mod engine;
 pub mod fused;

@@ -14,6 +14,7 @@ use crate::data::gridded::parse_cell_name;
 use crate::models::cnn_lstm::{CnnLstm, CnnLstmConfig};
 use crate::models::weights::{ModelWeights, RecordWeights};
 use crate::training::burn_engine::SequenceModel;
+use crate::training::burn_random::seeded;
 use crate::training::device::CpuBackend;
 use crate::training::engine::Engine;
 
@@ -112,12 +113,13 @@ impl Architecture for CnnLstmArchitecture {
             Some(ModelWeights::CnnLstm(weights)) => CnnLstmRecord(weights.clone()),
             _ => {
                 let device = Default::default();
-                CpuBackend::seed(&device, request.seed);
-                GridCnnLstm {
-                    model: config.init::<CpuBackend>(&device),
-                    config: serde_json::to_string(&config).expect("a configuration serialises"),
-                }
-                .weights()
+                seeded::<CpuBackend, _>(&device, request.seed, || {
+                    GridCnnLstm {
+                        model: config.init::<CpuBackend>(&device),
+                        config: serde_json::to_string(&config).expect("a configuration serialises"),
+                    }
+                    .weights()
+                })
             }
         };
         let inner = burn_engine(request, weights.into(), model.number("dropout"))?;

@@ -11,6 +11,7 @@ use crate::models::stacked_lstm::{StackedLstm, StackedLstmConfig};
 use crate::models::weights::RecordWeights;
 use crate::models::weights::{LstmShape, ModelWeights};
 use crate::training::burn_engine::SequenceModel;
+use crate::training::burn_random::seeded;
 use crate::training::device::CpuBackend;
 use crate::training::engine::Engine;
 use crate::training::fused::{init_weights, FusedLstm};
@@ -72,9 +73,9 @@ fn stacked_engine(request: &EngineRequest) -> Result<Box<dyn Engine>, String> {
             .with_dropout(model.number("dropout"))
             .with_initial_forget_bias(model.number("initial_forget_bias"));
             let device = Default::default();
-            CpuBackend::seed(&device, request.seed);
-            let module = config.init::<CpuBackend>(&device);
-            record_weights(&module)
+            seeded::<CpuBackend, _>(&device, request.seed, || {
+                record_weights(&config.init::<CpuBackend>(&device))
+            })
         }
     };
     burn_engine(

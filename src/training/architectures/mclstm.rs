@@ -12,6 +12,7 @@ use crate::checking::plan::ModelSpec;
 use crate::models::mclstm::{McLstm, McLstmConfig, McLstmWeights};
 use crate::models::weights::ModelWeights;
 use crate::training::burn_engine::SequenceModel;
+use crate::training::burn_random::seeded;
 use crate::training::device::CpuBackend;
 use crate::training::engine::Engine;
 
@@ -49,16 +50,16 @@ impl Architecture for McLstmArchitecture {
             Some(ModelWeights::McLstm(weights)) => weights.clone(),
             _ => {
                 let device = Default::default();
-                CpuBackend::seed(&device, request.seed);
-                McLstmConfig::new(
+                let config = McLstmConfig::new(
                     mass.len(),
                     features - mass.len(),
                     model.integer("hidden") as usize,
                 )
                 .with_trash_cells(model.integer("trash_cells") as usize)
-                .with_initial_output_bias(model.number("initial_output_bias"))
-                .init::<CpuBackend>(&device)
-                .to_weights()
+                .with_initial_output_bias(model.number("initial_output_bias"));
+                seeded::<CpuBackend, _>(&device, request.seed, || {
+                    config.init::<CpuBackend>(&device).to_weights()
+                })
             }
         };
         let inner = burn_engine(request, weights.into(), 0.0)?;
