@@ -266,10 +266,12 @@ fn a_session_through_a_terminal() {
     assert!(metrics(&batch).starts_with("basin,nse,kge\n"));
 }
 
+/// The one run directory under `parent` (beside the store of finished runs).
 fn only_run_dir(parent: &Path) -> PathBuf {
     let dirs: Vec<PathBuf> = std::fs::read_dir(parent)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| !p.ends_with("finished"))
         .collect();
     assert_eq!(dirs.len(), 1, "{dirs:?}");
     dirs[0].clone()

@@ -73,10 +73,25 @@ fn members_ensembles_and_spread_agree_with_independent_computations() {
     assert!(summary
         .starts_with("column,count,missing,mean,std,min,p5,p25,median,p75,p95,max,count_le_0"));
 
-    // Running again restores both members instead of training them.
+    // Running again restores the declared run and both members instead of training them,
+    // with the training log of the first run.
     let again = run_in(&runs, SCRIPT);
     let log = read(again.join("log.txt"));
     assert!(log.contains("2 finished earlier"), "{log}");
+    assert!(
+        log.contains("base: finished earlier, restored from"),
+        "{log}"
+    );
+    assert!(!log.contains("trained in"), "{log}");
+    assert_eq!(
+        read(again.join("base/training_log.csv")),
+        read(dir.join("base/training_log.csv"))
+    );
+    assert_eq!(read(dir.join("base/training_log.csv")).lines().count(), 2);
+    let (_, members) = read_csv(again.join("seeds/trained_members.csv"));
+    assert_eq!(members.len(), 2);
+    assert!(members.iter().all(|m| m[2] == "no"), "{members:?}");
+    assert!(members[0][0].contains("seed=1") && members[1][0].contains("seed=2"));
     assert_eq!(
         read(again.join("members.csv")),
         read(dir.join("members.csv"))

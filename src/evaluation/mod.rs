@@ -6,6 +6,7 @@ pub mod analyses;
 pub mod dataset;
 pub mod error;
 pub mod evaluate;
+pub mod finished;
 pub mod interpretation;
 pub mod output;
 pub mod run_dir;
@@ -42,7 +43,7 @@ pub struct RunOptions {
 pub struct Session {
     /// The run directory.
     pub run_dir: RunDirectory,
-    /// Parent folder of run directories, where finished sweep members are kept.
+    /// Parent folder of run directories, where finished runs are kept (see [`finished`]).
     runs_dir: PathBuf,
     data: LoadedSets,
     runs: HashMap<String, TrainedRun>,
@@ -265,18 +266,37 @@ impl Session {
                 }
                 self.load_data(&spec.data)?;
                 let data = self.loaded(&spec.data);
-                let started = std::time::Instant::now();
-                let trained = training_run::train(&spec, data, &self.run_dir)?;
-                self.run_dir.say(&format!(
-                    "{}: trained in {:.1} s{}",
-                    spec.name,
-                    started.elapsed().as_secs_f64(),
-                    if trained.log.interrupted {
-                        " (interrupted)"
-                    } else {
-                        ""
+                let folder = finished::folder(&self.runs_dir, &spec.name, &spec)?;
+                let trained = match finished::read(&folder) {
+                    Some(weights) => {
+                        let run = training_run::restore(&spec, data, &self.run_dir, weights)?;
+                        finished::restore_log(&folder, &run)?;
+                        self.run_dir.say(&format!(
+                            "{}: finished earlier, restored from {} (delete that folder to train again)",
+                            spec.name,
+                            folder.display()
+                        ));
+                        run
                     }
-                ));
+                    None => {
+                        let started = std::time::Instant::now();
+                        let run = training_run::train(&spec, data, &self.run_dir)?;
+                        self.run_dir.say(&format!(
+                            "{}: trained in {:.1} s{}",
+                            spec.name,
+                            started.elapsed().as_secs_f64(),
+                            if run.log.interrupted {
+                                " (interrupted)"
+                            } else {
+                                ""
+                            }
+                        ));
+                        if !run.log.interrupted {
+                            finished::write(&folder, &spec, &run)?;
+                        }
+                        run
+                    }
+                };
                 self.runs.insert(spec.name.clone(), trained);
             }
             Step::Sweep(spec) => {

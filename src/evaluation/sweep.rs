@@ -1,25 +1,23 @@
 //! Sweeps: training every member of a grid of runs, up to `workers` at a time, and evaluating
 //! them (each member, or ensembles averaging the members' predictions over one axis).
 //!
-//! A finished member is kept under `<runs dir>/finished/<sweep>-<key>/` (its weights and its
-//! complete settings), where the key is a hash of everything that determines its training: its
-//! resolved settings, the contents of a basin list file and the version of hydro. Running a
-//! sweep again (after an interruption, or with more seeds) restores those members instead of
-//! training them again; only missing ones are trained.
+//! A finished member is kept in the store of finished runs (`finished`) under
+//! `<runs dir>/finished/<sweep>-<key>/`; running a sweep again (after an interruption, or with
+//! more seeds) restores those members instead of training them again, so only missing ones
+//! are trained.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 
 use super::dataset::LoadedData;
 use super::evaluate::{predict, BasinSeries};
+use super::finished;
 use super::training_run::{self, TrainedRun};
 use super::{Output, RunError, Session};
 use crate::analysis::{Cell, MetricTable, Table};
-use crate::checking::plan::{BasinsSpec, DataSpec, EvaluateSpec, SweepSpec, TrainSpec};
+use crate::checking::plan::{DataSpec, EvaluateSpec, SweepSpec, TrainSpec};
 use crate::data::DateRange;
-use crate::models::weights::ModelWeights;
 use crate::syntax::ScriptError;
 use crate::training::trainer::STOP_REQUESTED;
 
@@ -52,10 +50,13 @@ pub fn train(
         session.load_data(&member.data)?;
     }
     let store = session.runs_dir.join("finished");
+    let folders = members
+        .iter()
+        .map(|member| finished::folder(&session.runs_dir, &spec.name, member))
+        .collect::<Result<Vec<PathBuf>, RunError>>()?;
     let mut runs: Vec<Option<TrainedRun>> = (0..members.len()).map(|_| None).collect();
     let mut pending = Vec::new();
-    for (i, member) in members.iter().enumerate() {
-        let folder = store.join(format!("{}-{}", spec.name, member_key(member)?));
+    for (i, (member, folder)) in members.iter().zip(&folders).enumerate() {
         // A member identical to a run trained earlier in the session (the declared run itself,
         // typically) takes that run's weights.
         let same = session
@@ -63,7 +64,7 @@ pub fn train(
             .values()
             .find(|run| !run.log.interrupted && same_training(&run.spec, member))
             .map(|run| run.engines.iter().map(|e| e.model_weights()).collect());
-        match same.or_else(|| read_finished(&folder)) {
+        match same.or_else(|| finished::read(folder)) {
             Some(weights) => {
                 let data = session.loaded(&member.data);
                 runs[i] = Some(training_run::restore(
@@ -73,7 +74,7 @@ pub fn train(
                     weights,
                 )?);
             }
-            None => pending.push((i, folder)),
+            None => pending.push((i, folder.as_path())),
         }
     }
     let restored = members.len() - pending.len();
@@ -113,7 +114,7 @@ pub fn train(
                     let result =
                         training_run::train(member, member_data[*i], run_dir).and_then(|run| {
                             if !run.log.interrupted {
-                                write_finished(folder, member, &run)?;
+                                finished::write(folder, member, &run)?;
                             }
                             Ok(run)
                         });
@@ -152,14 +153,15 @@ pub fn train(
                 .into(),
         });
     }
-    let mut summary = String::from("member,folder\n");
-    for (member, (_, folder)) in spec.members.iter().zip(
-        pending
-            .iter()
-            .map(|(i, f)| (*i, f.clone()))
-            .collect::<BTreeMap<usize, PathBuf>>(),
-    ) {
-        summary.push_str(&format!("{},{}\n", member.label(spec), folder.display()));
+    let mut summary = String::from("member,folder,trained_now\n");
+    for (i, (member, folder)) in spec.members.iter().zip(&folders).enumerate() {
+        let trained_now = pending.iter().any(|(k, _)| *k == i);
+        summary.push_str(&format!(
+            "{},{},{}\n",
+            member.label(spec),
+            folder.display(),
+            if trained_now { "yes" } else { "no" }
+        ));
     }
     session
         .run_dir
@@ -181,55 +183,6 @@ fn same_training(a: &TrainSpec, b: &TrainSpec) -> bool {
         serde_json::to_string(&spec).expect("plain data serialises")
     };
     unnamed(a) == unnamed(b)
-}
-
-/// A stable key of everything that determines how a member trains.
-fn member_key(member: &TrainSpec) -> Result<String, RunError> {
-    let mut text = serde_json::to_string(member).expect("plain data serialises");
-    text.push_str(env!("CARGO_PKG_VERSION"));
-    if let BasinsSpec::File(file) = &member.data.basins {
-        let path = member.data.root.join(&file.value);
-        let listed = std::fs::read_to_string(&path).map_err(|e| RunError::io(&path, e))?;
-        text.push_str(&listed);
-    }
-    Ok(format!("{:016x}", fnv1a(text.as_bytes())))
-}
-
-/// The 64-bit FNV-1a hash (stable across platforms and versions, unlike std's hasher).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
-/// The weights of a finished member, if its folder holds them.
-fn read_finished(folder: &Path) -> Option<Vec<ModelWeights>> {
-    let text = std::fs::read_to_string(folder.join("weights.json")).ok()?;
-    serde_json::from_str(&text).ok()
-}
-
-/// Keeps a finished member: its settings, then its weights (written last, so that a folder
-/// with weights is complete).
-fn write_finished(folder: &Path, member: &TrainSpec, run: &TrainedRun) -> Result<(), RunError> {
-    std::fs::create_dir_all(folder).map_err(|e| RunError::io(folder, e))?;
-    let settings = folder.join("member.json");
-    std::fs::write(
-        &settings,
-        serde_json::to_string_pretty(member).expect("plain data serialises"),
-    )
-    .map_err(|e| RunError::io(&settings, e))?;
-    let weights: Vec<ModelWeights> = run.engines.iter().map(|e| e.model_weights()).collect();
-    let partial = folder.join("weights.json.partial");
-    std::fs::write(
-        &partial,
-        serde_json::to_string(&weights).expect("plain data serialises"),
-    )
-    .map_err(|e| RunError::io(&partial, e))?;
-    let path = folder.join("weights.json");
-    std::fs::rename(&partial, &path).map_err(|e| RunError::io(&path, e))
 }
 
 /// The dates of a declared period of a run's data set.

@@ -4,7 +4,9 @@
 //! initialisation and dropout masks draw from it. Two engines working in different threads
 //! (the members of a sweep, parallel tests) would otherwise interleave their draws, so a run's
 //! weights would depend on thread timing. [`seeded`] holds one process-wide lock from the seed
-//! to the end of the draws that depend on it.
+//! to the end of the draws that depend on it; every other draw (a module built only to load
+//! saved parameters) runs under the same lock through [`apart`], so it cannot land between
+//! another engine's seed and its draws.
 
 use std::sync::Mutex;
 
@@ -20,5 +22,14 @@ pub fn seeded<B: Backend, T>(device: &B::Device, seed: u64, draw: impl FnOnce() 
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     B::seed(device, seed);
+    draw()
+}
+
+/// Runs `draw`, whose random numbers are thrown away (a module built only to load saved
+/// parameters into), while no other thread is between seeding and drawing in [`seeded`].
+pub fn apart<T>(draw: impl FnOnce() -> T) -> T {
+    let _turn = BURN_GENERATOR
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     draw()
 }

@@ -7,6 +7,7 @@ use burn::tensor::backend::Backend;
 use serde::de::DeserializeOwned;
 
 use crate::models::weights::RecordWeights;
+use crate::training::burn_random;
 
 fn recorder() -> BinBytesRecorder<FullPrecisionSettings> {
     BinBytesRecorder::default()
@@ -29,7 +30,8 @@ pub(super) fn encode<B: Backend, M: Module<B>>(
 }
 
 /// The module `weights` hold: `init` builds one from the configuration, then the record's
-/// parameters replace its own.
+/// parameters replace its own. `init` draws from Burn's generator, so it runs apart from the
+/// seeded draws of engines in other threads (see [`burn_random`]).
 pub(super) fn decode<B: Backend, C: DeserializeOwned, M: Module<B>>(
     weights: &RecordWeights,
     device: &B::Device,
@@ -40,5 +42,5 @@ pub(super) fn decode<B: Backend, C: DeserializeOwned, M: Module<B>>(
     let record = recorder()
         .load(weights.record.clone(), device)
         .expect("the record was written by the same recorder");
-    init(&config).load_record(record)
+    burn_random::apart(|| init(&config)).load_record(record)
 }
