@@ -71,6 +71,7 @@ def check(metrics_csv, predictions_csv, simulated_column):
 COMPARISONS = [
     ("ealstm_vs_lstm_statics.csv", "ealstm_ensemble.csv", "lstm_statics_ensemble.csv", "nse", None),
     ("lstm_statics_vs_dynamic.csv", "lstm_statics_ensemble.csv", "lstm_dynamic_ensemble.csv", "nse", None),
+    ("nse_star_vs_mse.csv", "lstm_statics_ensemble.csv", "lstm_statics_mse_ensemble.csv", "nse", None),
     ("mclstm_vs_lstm.csv", "mclstm_scores.csv", "lstm_scores.csv", "kge", "train_years"),
 ]
 # Summaries and the tables they summarise.
@@ -78,6 +79,7 @@ SUMMARIES = [
     ("ealstm_summary.csv", "ealstm_ensemble.csv"),
     ("lstm_statics_summary.csv", "lstm_statics_ensemble.csv"),
     ("lstm_dynamic_summary.csv", "lstm_dynamic_ensemble.csv"),
+    ("lstm_statics_mse_summary.csv", "lstm_statics_mse_ensemble.csv"),
 ]
 
 
