@@ -11,11 +11,8 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{
-    category_axis, category_label_area, category_name, draw_legend_row, draw_vertical_names,
-    finite_extent, names_need_rotation, number_label, pad, series_colour, AXIS_DESC_SIZE, FONT,
-    GRID, LEGEND_ROW_HEIGHT, MARGIN, TICK_SIZE, TITLE_SIZE,
-};
+use super::charts::{with_category_chart, ValueAxis};
+use super::style::{finite_extent, pad, series_colour};
 use super::{render, Figure, PlotError};
 
 /// Width and height of the figure in pixels.
@@ -92,65 +89,34 @@ impl Figure for Bars<'_> {
         &self,
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        area.fill(&WHITE)?;
-        let rotated = names_need_rotation(self.categories, SIZE.0 - 120);
-        let body = area.titled(self.title, (FONT, TITLE_SIZE))?;
-        let plot = if self.series.len() > 1 {
-            let (legend, plot) = body.split_vertically(LEGEND_ROW_HEIGHT);
-            let entries: Vec<(&str, RGBColor)> = (self.series.iter().enumerate())
-                .map(|(s, (name, _))| (name.as_str(), series_colour(s)))
-                .collect();
-            draw_legend_row(&legend, &entries)?;
-            plot
-        } else {
-            body
+        let series: Vec<&str> = self.series.iter().map(|(name, _)| name.as_str()).collect();
+        let y = ValueAxis {
+            label: self.y_label,
+            range: self.y_range,
+            ticks: 8,
         };
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(MARGIN)
-            .x_label_area_size(category_label_area(self.categories, rotated))
-            .y_label_area_size(75)
-            .build_cartesian_2d(
-                category_axis(self.categories.len()),
-                self.y_range.0..self.y_range.1,
-            )?;
-        // Vertical names are written separately, below the axis.
-        let category = |x: &f64| {
-            if rotated {
-                String::new()
-            } else {
-                category_name(self.categories, *x)
-            }
-        };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_desc(self.x_label)
-            .y_desc(self.y_label)
-            .x_label_formatter(&category)
-            .label_style((FONT, TICK_SIZE))
-            .y_label_formatter(&number_label)
-            .y_labels(8)
-            .axis_desc_style((FONT, AXIS_DESC_SIZE))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .draw()?;
-        if rotated {
-            let pixels = chart.plotting_area().get_pixel_range();
-            draw_vertical_names(&plot, pixels, self.categories)?;
-        }
-        let slot = GROUP_WIDTH / self.series.len() as f64;
-        for (s, (_, values)) in self.series.iter().enumerate() {
-            let colour = series_colour(s);
-            let bars = values.iter().enumerate().filter(|(_, v)| v.is_finite());
-            chart.draw_series(bars.map(|(c, &value)| {
-                let left = c as f64 - GROUP_WIDTH / 2.0 + s as f64 * slot;
-                Rectangle::new([(left, 0.0), (left + 0.9 * slot, value)], colour.filled())
-            }))?;
-        }
-        if self.y_range.0 < 0.0 {
-            let zero = vec![(-0.5, 0.0), (self.categories.len() as f64 - 0.5, 0.0)];
-            chart.draw_series(std::iter::once(PathElement::new(zero, BLACK)))?;
-        }
-        Ok(())
+        with_category_chart(
+            area,
+            self.title,
+            &series,
+            (self.categories, self.x_label),
+            y,
+            |chart| {
+                let slot = GROUP_WIDTH / self.series.len() as f64;
+                for (s, (_, values)) in self.series.iter().enumerate() {
+                    let colour = series_colour(s);
+                    let bars = values.iter().enumerate().filter(|(_, v)| v.is_finite());
+                    chart.draw_series(bars.map(|(c, &value)| {
+                        let left = c as f64 - GROUP_WIDTH / 2.0 + s as f64 * slot;
+                        Rectangle::new([(left, 0.0), (left + 0.9 * slot, value)], colour.filled())
+                    }))?;
+                }
+                if self.y_range.0 < 0.0 {
+                    let zero = vec![(-0.5, 0.0), (self.categories.len() as f64 - 0.5, 0.0)];
+                    chart.draw_series(std::iter::once(PathElement::new(zero, BLACK)))?;
+                }
+                Ok(())
+            },
+        )
     }
 }

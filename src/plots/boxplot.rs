@@ -14,11 +14,8 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{
-    category_axis, category_label_area, category_name, draw_legend_row, draw_vertical_names,
-    names_need_rotation, number_label, padded_range, series_colour, AXIS_DESC_SIZE, FONT, GRID,
-    LEGEND_ROW_HEIGHT, MARGIN, TICK_SIZE, TITLE_SIZE,
-};
+use super::charts::{with_category_chart, ValueAxis};
+use super::style::{padded_range, series_colour, GRID};
 use super::{render, Figure, PlotError};
 
 /// Width and height of the figure in pixels.
@@ -201,94 +198,66 @@ impl Figure for BoxPlot<'_> {
         &self,
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        area.fill(&WHITE)?;
-        let rotated = names_need_rotation(self.groups, SIZE.0 - 120);
-        let body = area.titled(self.title, (FONT, TITLE_SIZE))?;
-        let plot = if self.members.len() > 1 {
-            let (legend, plot) = body.split_vertically(LEGEND_ROW_HEIGHT);
-            let entries: Vec<(&str, RGBColor)> = (self.members.iter().enumerate())
-                .map(|(m, member)| (member.as_str(), series_colour(m)))
-                .collect();
-            draw_legend_row(&legend, &entries)?;
-            plot
-        } else {
-            body
+        let series: Vec<&str> = self.members.iter().map(String::as_str).collect();
+        let y = ValueAxis {
+            label: self.y_label,
+            range: self.y_range,
+            ticks: 8,
         };
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(MARGIN)
-            .x_label_area_size(category_label_area(self.groups, rotated))
-            .y_label_area_size(75)
-            .build_cartesian_2d(
-                category_axis(self.groups.len()),
-                self.y_range.0..self.y_range.1,
-            )?;
-        // Vertical names are written separately, below the axis.
-        let group_name = |x: &f64| {
-            if rotated {
-                String::new()
-            } else {
-                category_name(self.groups, *x)
-            }
-        };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_desc(self.x_label)
-            .y_desc(self.y_label)
-            .x_label_formatter(&group_name)
-            .label_style((FONT, TICK_SIZE))
-            .y_label_formatter(&number_label)
-            .y_labels(8)
-            .axis_desc_style((FONT, AXIS_DESC_SIZE))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .draw()?;
-        if rotated {
-            let pixels = chart.plotting_area().get_pixel_range();
-            draw_vertical_names(&plot, pixels, self.groups)?;
-        }
-        let separators = (1..self.groups.len()).map(|g| {
-            let x = g as f64 - 0.5;
-            PathElement::new(vec![(x, self.y_range.0), (x, self.y_range.1)], GRID)
-        });
-        chart.draw_series(separators)?;
+        with_category_chart(
+            area,
+            self.title,
+            &series,
+            (self.groups, self.x_label),
+            y,
+            |chart| {
+                let separators = (1..self.groups.len()).map(|g| {
+                    let x = g as f64 - 0.5;
+                    PathElement::new(vec![(x, self.y_range.0), (x, self.y_range.1)], GRID)
+                });
+                chart.draw_series(separators)?;
 
-        let w = self.half_width;
-        for placed in &self.boxes {
-            let colour = series_colour(placed.member);
-            let s = &placed.statistics;
-            let x = placed.centre;
-            let edge = colour.stroke_width(2);
-            let whiskers = [
-                vec![(x, s.upper_quartile), (x, s.upper_whisker)],
-                vec![(x, s.lower_quartile), (x, s.lower_whisker)],
-                vec![
-                    (x - w / 2.0, s.upper_whisker),
-                    (x + w / 2.0, s.upper_whisker),
-                ],
-                vec![
-                    (x - w / 2.0, s.lower_whisker),
-                    (x + w / 2.0, s.lower_whisker),
-                ],
-            ];
-            chart.draw_series(whiskers.into_iter().map(|p| PathElement::new(p, edge)))?;
-            chart.draw_series([
-                Rectangle::new(
-                    [(x - w, s.lower_quartile), (x + w, s.upper_quartile)],
-                    colour.mix(0.35).filled(),
-                ),
-                Rectangle::new([(x - w, s.lower_quartile), (x + w, s.upper_quartile)], edge),
-            ])?;
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(x - w, s.median), (x + w, s.median)],
-                BLACK.stroke_width(3),
-            )))?;
-            chart.draw_series(
-                s.outliers
-                    .iter()
-                    .map(|&v| Circle::new((x, v), 3, colour.stroke_width(1))),
-            )?;
-        }
-        Ok(())
+                let w = self.half_width;
+                for placed in &self.boxes {
+                    let colour = series_colour(placed.member);
+                    let s = &placed.statistics;
+                    let x = placed.centre;
+                    let edge = colour.stroke_width(2);
+                    let whiskers = [
+                        vec![(x, s.upper_quartile), (x, s.upper_whisker)],
+                        vec![(x, s.lower_quartile), (x, s.lower_whisker)],
+                        vec![
+                            (x - w / 2.0, s.upper_whisker),
+                            (x + w / 2.0, s.upper_whisker),
+                        ],
+                        vec![
+                            (x - w / 2.0, s.lower_whisker),
+                            (x + w / 2.0, s.lower_whisker),
+                        ],
+                    ];
+                    chart.draw_series(whiskers.into_iter().map(|p| PathElement::new(p, edge)))?;
+                    chart.draw_series([
+                        Rectangle::new(
+                            [(x - w, s.lower_quartile), (x + w, s.upper_quartile)],
+                            colour.mix(0.35).filled(),
+                        ),
+                        Rectangle::new(
+                            [(x - w, s.lower_quartile), (x + w, s.upper_quartile)],
+                            edge,
+                        ),
+                    ])?;
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(x - w, s.median), (x + w, s.median)],
+                        BLACK.stroke_width(3),
+                    )))?;
+                    chart.draw_series(
+                        s.outliers
+                            .iter()
+                            .map(|&v| Circle::new((x, v), 3, colour.stroke_width(1))),
+                    )?;
+                }
+                Ok(())
+            },
+        )
     }
 }

@@ -7,6 +7,7 @@ pub mod bars;
 pub mod basin_map;
 pub mod boxplot;
 pub mod cdf;
+mod charts;
 pub mod curves;
 mod date_axis;
 pub mod heatmap;

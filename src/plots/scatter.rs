@@ -10,10 +10,8 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{
-    draw_legend, number_label, padded_range, series_colour, AXIS_DESC_SIZE, FONT, GRID, MARGIN,
-    TICK_SIZE, TITLE_SIZE,
-};
+use super::charts::{xy_chart, ValueAxis};
+use super::style::{draw_legend, padded_range, series_colour};
 use super::{render, Figure, PlotError};
 
 /// Width and height of the figure in pixels.
@@ -95,30 +93,17 @@ impl Figure for Scatter<'_> {
         &self,
         area: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        area.fill(&WHITE)?;
-        let mut chart = ChartBuilder::on(area)
-            .caption(self.title, (FONT, TITLE_SIZE))
-            .margin(MARGIN)
-            .margin_right(30)
-            .x_label_area_size(55)
-            .y_label_area_size(75)
-            .build_cartesian_2d(
-                self.x_range.0..self.x_range.1,
-                self.y_range.0..self.y_range.1,
-            )?;
-        chart
-            .configure_mesh()
-            .x_desc(self.x_label)
-            .y_desc(self.y_label)
-            .x_label_formatter(&number_label)
-            .y_label_formatter(&number_label)
-            .x_labels(8)
-            .y_labels(8)
-            .axis_desc_style((FONT, AXIS_DESC_SIZE))
-            .label_style((FONT, TICK_SIZE))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .draw()?;
+        let x = ValueAxis {
+            label: self.x_label,
+            range: self.x_range,
+            ticks: 8,
+        };
+        let y = ValueAxis {
+            label: self.y_label,
+            range: self.y_range,
+            ticks: 8,
+        };
+        let mut chart = xy_chart(area, self.title, x, y)?;
         for (index, (name, points)) in self.points.iter().enumerate() {
             let colour = series_colour(index);
             chart
