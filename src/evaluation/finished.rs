@@ -1,12 +1,12 @@
 //! The store of finished training runs: `<runs dir>/finished/<name>-<key>/`.
 //!
 //! Every training run and sweep member that trains to its end is kept there (its complete
-//! settings, its weights and its training log), where the key is a hash of everything that
-//! decides the training: the resolved settings, the contents of a basin list file and the
-//! version of hydro. Running a script again (after Ctrl-C, with one more analysis, or a sweep
-//! with more seeds) restores these runs instead of training them again; training is
-//! deterministic on the CPU for a seed, so a restored run equals a retrained one. Deleting a
-//! folder makes its run train again.
+//! settings, its weights and its training log), where the key is a hash of everything the
+//! script decides about the training: the resolved settings, the contents of a basin list file
+//! and the version of hydro (not the contents of the data files). Running a script again (after
+//! Ctrl-C, with one more analysis, or a sweep with more seeds) restores these runs instead of
+//! training them again; training is deterministic on the CPU for a seed, so a restored run
+//! equals a retrained one. Deleting a folder makes its run train again.
 
 use std::path::{Path, PathBuf};
 
