@@ -2,7 +2,9 @@
 //! values computed once (the script lines are quoted next to each literal), hand computations,
 //! well-separated synthetic groups and the real CAMELS-US attribute tables.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::data_root;
 
 use hydro::analysis::clustering::{
     cluster_table, cluster_variance_ratios, kmeans, kmeans_from, kmeans_sweep, pca, silhouette,
@@ -12,12 +14,6 @@ use hydro::analysis::Cell;
 use hydro::data::camels_us::CamelsUs;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
 
 fn assert_close(actual: f64, expected: f64, tolerance: f64, what: &str) {
     assert!(

@@ -3,6 +3,10 @@
 //! against central finite differences, model files, and a short training on the real mHM grids
 //! with gauge 00398.
 
+mod common;
+
+use common::data_root;
+
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -616,12 +620,6 @@ fn parameter_counts_and_initialisation() {
     );
     let stack = StackedLstmConfig::new(2, 32, 1).init::<Cpu>(&device);
     assert_eq!(stack.parameter_count(), lstm(2) + lstm(32) + 33);
-}
-
-fn data_root() -> PathBuf {
-    std::env::var("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
 }
 
 /// Mean and standard deviation of the finite values.

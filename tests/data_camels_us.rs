@@ -3,6 +3,10 @@
 //! Expected values were read from the files with `sed`/`grep` (the line is quoted in each
 //! comment) and conversions computed by hand from them.
 
+mod common;
+
+use common::data_root;
+
 use std::fs;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -11,12 +15,6 @@ use chrono::NaiveDate;
 use hydro::data::camels_us::{read_basin_list, AttributeTables, CamelsUs, ForcingSource};
 use hydro::data::{DataError, DateRange};
 use miette::Diagnostic;
-
-fn data_root() -> PathBuf {
-    std::env::var("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
-}
 
 fn camels() -> CamelsUs {
     CamelsUs::new(data_root().join("camels_us"))

@@ -4,6 +4,10 @@
 //! Expected values were read from the files with `sed`/`grep`/`awk`; the line is quoted in
 //! each comment (long rows shortened to the cells concerned, with their column numbers).
 
+mod common;
+
+use common::data_root;
+
 use std::fs;
 use std::path::PathBuf;
 
@@ -11,12 +15,6 @@ use chrono::NaiveDate;
 use hydro::data::caravan::{Caravan, CaravanAttributes, STREAMFLOW};
 use hydro::data::{DataError, DateRange};
 use miette::Diagnostic;
-
-fn data_root() -> PathBuf {
-    std::env::var("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
-}
 
 fn caravan() -> Caravan {
     Caravan::new(data_root().join("caravan"))

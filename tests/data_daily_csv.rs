@@ -5,6 +5,10 @@
 //! Expected values were read from the files with `sed`/`grep`; the line is quoted in each
 //! comment.
 
+mod common;
+
+use common::data_root;
+
 use std::fs;
 use std::path::PathBuf;
 
@@ -12,12 +16,6 @@ use chrono::NaiveDate;
 use hydro::data::daily_csv::{load_basin, CsvFormat, DailyTable, DateColumns, Delimiter};
 use hydro::data::{DataError, DateRange};
 use miette::Diagnostic;
-
-fn data_root() -> PathBuf {
-    std::env::var("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
-}
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -6,6 +6,10 @@
 //! and grid row are quoted in each comment. Basin means were computed separately from the
 //! `ncdump` listing (mean over the cells with a value).
 
+mod common;
+
+use common::data_root;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -14,12 +18,6 @@ use hydro::data::gridded::{
     basin_mean_record, read_forcing, read_gauge, read_monthly, DischargeUnit, GridVariable,
 };
 use hydro::data::{DataError, DateRange};
-
-fn data_root() -> PathBuf {
-    std::env::var("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
-}
 
 fn input_dir() -> PathBuf {
     data_root().join("mhm_test_domain/test_domain/input")

@@ -5,6 +5,10 @@
 //! comment. ET here is modelled (SAC-SMA + Snow-17), a stand-in for an actual-evaporation
 //! product.
 
+mod common;
+
+use common::data_root;
+
 use std::fs;
 use std::path::PathBuf;
 
@@ -15,12 +19,6 @@ use hydro::data::camels_us::model_output::{
 use hydro::data::camels_us::{CamelsUs, ForcingSource};
 use hydro::data::{DataError, DateRange};
 use miette::Diagnostic;
-
-fn data_root() -> PathBuf {
-    std::env::var("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
-}
 
 fn camels() -> CamelsUs {
     CamelsUs::new(data_root().join("camels_us"))

@@ -3,6 +3,10 @@
 //! compared with the raw files by hand, and tiny training runs on the real shared data
 //! (Caravan, MOPEX through `daily_csv`, CAMELS-US streamflow + SAC-SMA evapotranspiration).
 
+mod common;
+
+use common::data_root;
+
 use std::path::{Path, PathBuf};
 
 use hydro::checking::plan::{Plan, Step, TrainSpec};
@@ -10,12 +14,6 @@ use hydro::checking::{check_text, Environment};
 use hydro::evaluation::dataset::load;
 use hydro::evaluation::{run, RunError, RunOptions};
 use hydro::syntax::render_plain;
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hydro-sources-{}-{name}", std::process::id()));

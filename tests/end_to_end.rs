@@ -2,18 +2,16 @@
 //! (identical results), its training loss decreasing, and the run directory's contents; plus the
 //! `hydro` binary's `check` and `run` exit codes and data-dependent diagnostics.
 
+mod common;
+
+use common::data_root;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use hydro::checking::{check_text, Environment};
 use hydro::evaluation::{run, RunError, RunOptions};
 use hydro::syntax::render_plain;
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hydro-e2e-{}-{name}", std::process::id()));

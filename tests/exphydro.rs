@@ -4,7 +4,9 @@
 //! spill of a full bucket, the outflow limiter of an emptying one), parameter bounds and exact
 //! weight round trips, and a short Adam training on one basin's windows reducing the MSE.
 
-use std::path::PathBuf;
+mod common;
+
+use common::data_root;
 
 use burn::backend::{Autodiff, NdArray};
 use burn::module::AutodiffModule;
@@ -21,12 +23,6 @@ use hydro::models::exphydro::{
 
 type Cpu32 = NdArray<f32>;
 type Cpu64 = NdArray<f64>;
-
-fn data_root() -> PathBuf {
-    std::env::var("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
-}
 
 /// `data` as a tensor in the float precision of `B` (Burn's default precision is shared by the
 /// `f32` and `f64` CPU backends of one process).

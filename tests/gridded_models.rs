@@ -3,19 +3,17 @@
 //! means are the means over the domain's cells, and a tiny CNN-LSTM trains on the grids; the
 //! checker refuses a CNN-LSTM on a data set without grids.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::data_root;
+
+use std::path::Path;
 
 use hydro::checking::{check_text, Environment};
 use hydro::data::gridded::{parse_cell_name, read_forcing, GridVariable};
 use hydro::data::DateRange;
 use hydro::evaluation::{run, RunOptions};
 use hydro::syntax::render_plain;
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
 
 fn env() -> Environment {
     Environment {

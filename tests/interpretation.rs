@@ -5,6 +5,10 @@
 //! hand-computed values) and the noise on static attributes (zero noise reproduces the
 //! unperturbed NSE; a seed gives the same draws). Models are tiny with random weights.
 
+mod common;
+
+use common::data_root;
+
 use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -504,12 +508,6 @@ fn models_without_input_gradients_are_refused() {
             outputs: 2
         })
     );
-}
-
-fn data_root() -> std::path::PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
 }
 
 /// A small regional EA-LSTM on two CAMELS-US basins with the 27 static attributes, one epoch.

@@ -9,7 +9,10 @@
 //! maximum temperature and vapour pressure normalised over the period as auxiliary inputs, and
 //! streamflow in mm/day as the target.
 
-use std::path::PathBuf;
+mod common;
+
+use common::data_root;
+
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -88,12 +91,6 @@ struct RealData {
     aux: Vec<Vec<f32>>,
     /// Streamflow in mm/day, `[day]` (`NaN` where missing).
     streamflow: Vec<f32>,
-}
-
-fn data_root() -> PathBuf {
-    std::env::var("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
 }
 
 fn real_data() -> &'static RealData {

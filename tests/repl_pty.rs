@@ -4,6 +4,10 @@
 //! printed, the session saved with `:save` and re-run with `hydro run` to the same metrics,
 //! a training stopped with Ctrl-C (weights kept), Ctrl-C at the prompt, Ctrl-D to leave.
 
+mod common;
+
+use common::data_root;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -15,12 +19,6 @@ use expectrl::{Eof, Expect, Session};
 /// What rustyline writes for a fresh, empty prompt (the prompt, then the cursor put after it).
 /// Redraws of a line being edited show the prompt followed by the line's text instead.
 const PROMPT: &str = "hydro> \r\x1b[7C";
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hydro-repl-{}-{name}", std::process::id()));

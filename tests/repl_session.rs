@@ -2,16 +2,14 @@
 //! running) leave the session as it was, `:load` runs a script whose relative `use` still
 //! resolves after `:save` elsewhere, bare expressions run as `print`, `:reset` forgets all.
 
+mod common;
+
+use common::data_root;
+
 use std::path::{Path, PathBuf};
 
 use hydro::checking::{check_file, Environment};
 use hydro::repl::{Flow, Repl, ReplOptions};
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir =

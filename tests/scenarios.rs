@@ -3,7 +3,9 @@
 //! precipitation volumes, the water-balance ratio of a synthetic model whose answer is known,
 //! and a tiny trained LSTM on the real CAMELS-US files run on zero precipitation.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::data_root;
 
 use chrono::NaiveDate;
 use hydro::analysis::scenarios::{
@@ -326,12 +328,6 @@ fn precipitation_is_recognised_by_its_short_name() {
     );
     assert_eq!(precipitation_input(&names(&["P", "Ep"])), Some(0));
     assert_eq!(precipitation_input(&names(&["tmax", "srad"])), None);
-}
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
 }
 
 #[test]

@@ -1,18 +1,14 @@
 //! Hydrological signatures on hand-computed series and on a real CAMELS-US basin against the
 //! published CAMELS attribute table.
 
-use std::path::PathBuf;
+mod common;
+
+use common::data_root;
 
 use chrono::{Duration, NaiveDate};
 use hydro::analysis::signatures::{signature_table, signatures, SIGNATURE_NAMES};
 use hydro::data::camels_us::{CamelsUs, ForcingSource};
 use hydro::data::DateRange;
-
-fn data_root() -> PathBuf {
-    std::env::var("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")))
-}
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

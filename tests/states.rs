@@ -6,7 +6,9 @@
 //! tables, predictions from the states equal to the engines' predictions, and the embedding
 //! equal to `EaLstmWeights::input_gates`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::data_root;
 
 use burn::tensor::{Tensor, TensorData};
 use hydro::checking::plan::{Step, TrainSpec};
@@ -477,12 +479,6 @@ fn collinear_states_need_a_ridge_and_a_probe_needs_two_samples() {
         LinearProbe::fit(&states, &y, -1.0),
         Err(ProbeError::InvalidRidge { .. })
     ));
-}
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
 }
 
 const SCRIPT: &str = r#"

@@ -1,19 +1,15 @@
 //! The shipped standard library: every file checks, and the 27 attributes of Kratzert et al.
 //! (2019, Table A1) are numeric columns of the real CAMELS attribute tables.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::data_root;
 
 use hydro::checking::stdlib::FILES;
 use hydro::checking::value::Value;
 use hydro::checking::{Checker, Environment};
 use hydro::data::camels_us::AttributeTables;
 use hydro::syntax::render_plain;
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
 
 #[test]
 fn every_stdlib_file_checks() {

@@ -3,17 +3,15 @@
 //! years, min-max scaling, the normalised squared-error loss, and the checker's diagnostics for
 //! settings that need a validation period.
 
+mod common;
+
+use common::data_root;
+
 use std::path::{Path, PathBuf};
 
 use hydro::checking::{check_text, Environment};
 use hydro::evaluation::{run, RunOptions};
 use hydro::syntax::render_plain;
-
-fn data_root() -> PathBuf {
-    std::env::var_os("HYDRO_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
 
 fn env() -> Environment {
     Environment {
