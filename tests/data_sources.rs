@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::data_root;
+use common::{data_root, scratch};
 
 use std::path::{Path, PathBuf};
 
@@ -14,13 +14,6 @@ use hydro::checking::{check_text, Environment};
 use hydro::evaluation::dataset::load;
 use hydro::evaluation::{run, RunError, RunOptions};
 use hydro::syntax::render_plain;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hydro-sources-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Checks `text` against a data root that does not exist (checking reads no data) and returns
 /// the rendered diagnostics, empty when the script is fine.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::data_root;
+use common::{data_root, scratch};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,13 +12,6 @@ use std::process::Command;
 use hydro::checking::{check_text, Environment};
 use hydro::evaluation::{run, RunError, RunOptions};
 use hydro::syntax::render_plain;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hydro-e2e-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 const SCRIPT: &str = r#"
 use "camels_us.hydro"

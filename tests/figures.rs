@@ -1,21 +1,17 @@
 //! Figures of the papers: every figure drawn to PNG and SVG, its texts, pixel size and geometry
 //! checked, and rejected inputs.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::scratch;
+
+use std::path::Path;
 
 use chrono::{Days, NaiveDate};
 use hydro::plots::{
     bars, basin_map, boxplot, cdf, curves, heatmap, hydrograph_band, hydrograph_ensemble, scatter,
     Band, BoxStatistics, Categories, EnsembleBand, PlotError,
 };
-
-/// A fresh, empty directory for one test's figures.
-fn scratch_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hydro-figures-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Width and height from the IHDR chunk of a PNG file (bytes 16..24, big-endian).
 fn png_size(path: &Path) -> (u32, u32) {
@@ -114,7 +110,7 @@ fn nse_series() -> Vec<(String, Vec<f64>)> {
 
 #[test]
 fn cdf_draws_clipped_step_curves_with_legend() {
-    let dir = scratch_dir("cdf");
+    let dir = scratch("cdf");
     let series = nse_series();
     let svg = draw_both(&dir, "cdf", (1000, 700), |path| {
         cdf(path, "NSE over 40 basins", "NSE (-)", &series, Some(0.0))
@@ -159,7 +155,7 @@ fn cdf_draws_clipped_step_curves_with_legend() {
 
 #[test]
 fn cdf_rejects_empty_and_missing_series() {
-    let dir = scratch_dir("cdf-errors");
+    let dir = scratch("cdf-errors");
     let path = dir.join("cdf.svg");
     let err = cdf(&path, "t", "NSE (-)", &[], None).unwrap_err();
     assert!(matches!(err, PlotError::EmptyInput { .. }), "{err:?}");
@@ -218,7 +214,7 @@ fn box_statistics_match_numpy_percentiles_and_tukey_whiskers() {
 
 #[test]
 fn boxplot_draws_one_box_per_group_and_member() {
-    let dir = scratch_dir("boxplot");
+    let dir = scratch("boxplot");
     let groups = names(&["3 years", "6 years", "9 years", "15 years"]);
     let members = names(&["LSTM", "MC-LSTM", "EXP-HYDRO"]);
     let values: Vec<Vec<Vec<f64>>> = (0..4)
@@ -268,7 +264,7 @@ fn boxplot_draws_one_box_per_group_and_member() {
 
 #[test]
 fn boxplot_rejects_mismatched_shapes() {
-    let dir = scratch_dir("boxplot-errors");
+    let dir = scratch("boxplot-errors");
     let path = dir.join("box.png");
     let groups = names(&["a", "b"]);
     let members = names(&["LSTM"]);
@@ -298,7 +294,7 @@ fn boxplot_rejects_mismatched_shapes() {
 
 #[test]
 fn heatmap_colours_cells_by_viridis_and_labels_the_colour_bar() {
-    let dir = scratch_dir("heatmap");
+    let dir = scratch("heatmap");
     let rows = names(&["01013500", "01022500", "01030500"]);
     let columns: Vec<String> = (1..=4).map(|c| format!("cell {c}")).collect();
     // Values from 0 to 1: the lowest is the first viridis colour, the highest the last, 0.5 the
@@ -348,7 +344,7 @@ fn heatmap_colours_cells_by_viridis_and_labels_the_colour_bar() {
     std::fs::remove_dir_all(&dir).unwrap();
 
     // 531 basins by 64 cells: names are thinned so that they stay readable.
-    let dir = scratch_dir("heatmap-large");
+    let dir = scratch("heatmap-large");
     let rows: Vec<String> = (0..531).map(|b| format!("{:08}", 1_000_000 + b)).collect();
     let columns: Vec<String> = (0..64).map(|c| c.to_string()).collect();
     let values: Vec<Vec<f64>> = (0..531)
@@ -378,7 +374,7 @@ fn heatmap_colours_cells_by_viridis_and_labels_the_colour_bar() {
 
 #[test]
 fn heatmap_rejects_ragged_rows() {
-    let dir = scratch_dir("heatmap-errors");
+    let dir = scratch("heatmap-errors");
     let path = dir.join("heatmap.svg");
     let rows = names(&["a", "b"]);
     let columns = names(&["x", "y"]);
@@ -408,7 +404,7 @@ fn heatmap_rejects_ragged_rows() {
 
 #[test]
 fn scatter_shares_axes_with_the_identity_line() {
-    let dir = scratch_dir("scatter");
+    let dir = scratch("scatter");
     let daily = |bias: f64| -> Vec<(f64, f64)> {
         (0..365)
             .map(|t| {
@@ -462,7 +458,7 @@ fn scatter_shares_axes_with_the_identity_line() {
 
 #[test]
 fn bars_are_proportional_to_their_values() {
-    let dir = scratch_dir("bars");
+    let dir = scratch("bars");
     let features = names(&["P", "Tmax", "Tmin", "SR", "VP", "DLen"]);
     let series = vec![
         ("LSTM".to_string(), vec![60.0, 10.0, 8.0, 12.0, 6.0, 4.0]),
@@ -508,7 +504,7 @@ fn bars_are_proportional_to_their_values() {
     std::fs::remove_dir_all(&dir).unwrap();
 
     // Twenty catchments with eight-digit gauge IDs: the names are written vertically.
-    let dir = scratch_dir("bars-many");
+    let dir = scratch("bars-many");
     let gauges: Vec<String> = (0..20)
         .map(|i| format!("{}", 14_316_700 + 1_111 * i))
         .collect();
@@ -558,7 +554,7 @@ fn bars_are_proportional_to_their_values() {
 
 #[test]
 fn curves_join_markers_and_break_at_missing_values() {
-    let dir = scratch_dir("curves");
+    let dir = scratch("curves");
     let k: Vec<f64> = (2..=15).map(f64::from).collect();
     let mean: Vec<f64> = k.iter().map(|k| 0.45 - 0.015 * k).collect();
     let mut minimum: Vec<f64> = k.iter().map(|k| 0.1 - 0.02 * k).collect();
@@ -607,7 +603,7 @@ fn curves_join_markers_and_break_at_missing_values() {
 
 #[test]
 fn basin_map_keeps_the_shape_of_the_region() {
-    let dir = scratch_dir("map");
+    let dir = scratch("map");
     // A grid of 30 basins over 30..40 degrees north, 110..90 degrees west, and one missing value.
     let mut points: Vec<(String, f64, f64, f64)> = (0..30)
         .map(|i| {
@@ -696,7 +692,7 @@ fn ensemble_band_is_the_mean_and_range_of_the_members() {
     assert_eq!(&band.max[..2], &[8.0, 4.0]);
     assert!(band.mean[2].is_nan() && band.min[2].is_nan() && band.max[2].is_nan());
 
-    let dir = scratch_dir("band");
+    let dir = scratch("band");
     let (dates, observed) = flow_dates();
     let members: Vec<Vec<f64>> = (0..8)
         .map(|seed| {
@@ -761,7 +757,7 @@ fn ensemble_band_is_the_mean_and_range_of_the_members() {
 
 #[test]
 fn hydrograph_band_rejects_invalid_series() {
-    let dir = scratch_dir("band-errors");
+    let dir = scratch("band-errors");
     let path = dir.join("band.png");
     let (dates, observed) = flow_dates();
     let err =

@@ -1,19 +1,15 @@
 //! Hydrograph figures: PNG and SVG output, texts, gaps in the observations and rejected inputs.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::scratch;
+
+use std::path::Path;
 
 use chrono::{Days, NaiveDate};
 use hydro::plots::{hydrograph, PlotError};
 
 const TITLE: &str = "Synthetic basin, water years 2002-2004";
-
-/// A fresh, empty directory for one test's figures.
-fn scratch_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hydro-plots-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Three years of daily flow: a seasonal sine wave with a storm every 40 days; the simulation lags
 /// and damps it. Observations are missing on days 200..230 and on days 500 and 502, leaving day 501
@@ -44,7 +40,7 @@ fn draw(path: &Path) -> Result<(), PlotError> {
 
 #[test]
 fn writes_png_and_svg_with_title_axis_labels_and_legend() {
-    let dir = scratch_dir("formats");
+    let dir = scratch("formats");
     let png = dir.join("hydrograph.png");
     let svg = dir.join("hydrograph.svg");
     draw(&png).unwrap();
@@ -79,7 +75,7 @@ fn writes_png_and_svg_with_title_axis_labels_and_legend() {
 
 #[test]
 fn observed_gaps_are_not_bridged() {
-    let dir = scratch_dir("gaps");
+    let dir = scratch("gaps");
     let svg = dir.join("hydrograph.svg");
     draw(&svg).unwrap();
     let text = std::fs::read_to_string(&svg).unwrap();
@@ -98,7 +94,7 @@ fn observed_gaps_are_not_bridged() {
 
 #[test]
 fn other_extensions_are_rejected_with_the_file_name() {
-    let dir = scratch_dir("extension");
+    let dir = scratch("extension");
     let path = dir.join("hydrograph.jpg");
     let err = draw(&path).unwrap_err();
     assert!(
@@ -112,7 +108,7 @@ fn other_extensions_are_rejected_with_the_file_name() {
 
 #[test]
 fn invalid_series_are_rejected() {
-    let dir = scratch_dir("invalid");
+    let dir = scratch("invalid");
     let path = dir.join("hydrograph.svg");
     let (dates, observed, simulated) = series();
 

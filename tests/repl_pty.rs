@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::data_root;
+use common::{data_root, scratch};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,13 +19,6 @@ use expectrl::{Eof, Expect, Session};
 /// What rustyline writes for a fresh, empty prompt (the prompt, then the cursor put after it).
 /// Redraws of a line being edited show the prompt followed by the line's text instead.
 const PROMPT: &str = "hydro> \r\x1b[7C";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hydro-repl-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// A REPL on a pseudo-terminal, with everything it printed so far (for failure messages).
 struct Terminal {

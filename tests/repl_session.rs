@@ -4,20 +4,12 @@
 
 mod common;
 
-use common::data_root;
+use common::{data_root, scratch};
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hydro::checking::{check_file, Environment};
 use hydro::repl::{Flow, Repl, ReplOptions};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("hydro-repl-session-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn repl(dir: &Path) -> Repl {
     Repl::new(ReplOptions {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::data_root;
+use common::{data_root, scratch};
 
 use std::path::{Path, PathBuf};
 
@@ -18,13 +18,6 @@ fn env() -> Environment {
         data_root: data_root(),
         mode: Default::default(),
     }
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hydro-settings-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Runs `script` and returns its run directory.
