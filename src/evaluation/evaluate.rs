@@ -21,7 +21,7 @@ use super::run_dir::RunDirectory;
 use super::training_run::TrainedRun;
 use crate::analysis::MetricTable;
 use crate::checking::plan::EvaluateSpec;
-use crate::data::windows::{all_samples, assemble};
+use crate::data::windows::all_samples;
 use crate::data::DateRange;
 use crate::plots::hydrograph::hydrograph;
 use crate::syntax::ScriptError;
@@ -65,14 +65,7 @@ pub fn predict_with_statics(
         let outputs = run.normalization.targets.len().max(1);
         let mut simulated = vec![Vec::with_capacity(samples.len()); outputs];
         for chunk in samples.chunks(PREDICTION_BATCH) {
-            let batch = assemble(
-                &data.records,
-                &run.normalization,
-                statics,
-                chunk,
-                lookback,
-                &run.basin_std,
-            );
+            let batch = run.batch_with(&data.records, statics, chunk);
             let output = run.engine_for(basin).predict(&batch);
             for (k, &v) in output.iter().enumerate() {
                 let target = k % outputs;

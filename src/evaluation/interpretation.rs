@@ -13,7 +13,7 @@ use super::error::RunError;
 use super::evaluate::{predict_with_statics, PREDICTION_BATCH};
 use super::training_run::{training_years, TrainedRun};
 use crate::analysis::Table;
-use crate::data::windows::{all_samples, assemble, Sample};
+use crate::data::windows::{all_samples, Sample};
 use crate::data::DateRange;
 use crate::interpretation::gradients::{output_and_input_gradients, GradientError};
 use crate::interpretation::integrated_gradients::{
@@ -109,14 +109,7 @@ pub fn attributions(
         let record = &data.records[basin];
         let mut contributions = Contributions::new(names.clone(), kinds.clone(), lookback);
         for chunk in evenly_spread(&days[basin], samples).chunks(PREDICTION_BATCH) {
-            let batch = assemble(
-                &data.records,
-                &run.normalization,
-                &run.statics,
-                chunk,
-                lookback,
-                &run.basin_std,
-            );
+            let batch = run.batch(&data.records, chunk);
             let attributions = integrated_gradients(&weights, &batch, TARGET, baseline, points)
                 .map_err(gradient_error)?;
             let days: Vec<_> = chunk.iter().map(|s| record.dates[s.end]).collect();
@@ -222,14 +215,7 @@ pub fn static_sensitivity(
         let weights = run.engine_for(basin).model_weights();
         let mut effects = MeanAbsoluteEffect::new(statics);
         for chunk in samples[basin].chunks(PREDICTION_BATCH) {
-            let batch = assemble(
-                &data.records,
-                &run.normalization,
-                &run.statics,
-                chunk,
-                lookback,
-                &run.basin_std,
-            );
+            let batch = run.batch(&data.records, chunk);
             let gradients =
                 output_and_input_gradients(&weights, &batch, TARGET).map_err(gradient_error)?;
             effects.add(&gradients.summed_over_steps(dynamic..dynamic + statics));

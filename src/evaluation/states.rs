@@ -16,7 +16,7 @@ use super::evaluate::PREDICTION_BATCH;
 use super::training_run::TrainedRun;
 use crate::analysis::{Cell, Table};
 use crate::checking::plan::TrainingMode;
-use crate::data::windows::{all_samples, assemble};
+use crate::data::windows::all_samples;
 use crate::data::{BasinRecord, DateRange, Sample};
 use crate::interpretation::probe::{LinearProbe, DEFAULT_RIDGE};
 use crate::interpretation::states::{StateModel, States};
@@ -244,14 +244,7 @@ fn window_states(
         c: Vec::with_capacity(samples.len()),
     };
     for chunk in samples.chunks(PREDICTION_BATCH) {
-        let batch = assemble(
-            &data.records,
-            &run.normalization,
-            &run.statics,
-            chunk,
-            run.spec.data.lookback,
-            &run.basin_std,
-        );
+        let batch = run.batch(&data.records, chunk);
         let more = model.states(&batch);
         states.h.extend(more.h);
         states.c.extend(more.c);

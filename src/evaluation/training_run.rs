@@ -16,7 +16,7 @@ use super::run_dir::RunDirectory;
 use crate::checking::plan::{ModelSpec, TrainSpec, TrainingMode};
 use crate::data::normalization::basin_target_std;
 use crate::data::windows::{assemble, usable_samples, Batch, SampleReport};
-use crate::data::{DateRange, Normalization, Sample, Scaling, ScalingSettings};
+use crate::data::{BasinRecord, DateRange, Normalization, Sample, Scaling, ScalingSettings};
 use crate::models::ealstm::EaLstm;
 use crate::models::lstm::Lstm;
 use crate::models::weights::{EaLstmWeights, ModelWeights};
@@ -53,6 +53,29 @@ impl TrainedRun {
             TrainingMode::Regional => self.engines[0].as_mut(),
             TrainingMode::Local => self.engines[basin].as_mut(),
         }
+    }
+
+    /// The windows `samples` of `records` as the run's models read them: normalised as in
+    /// training, with `statics` as the normalised static attributes of each basin.
+    pub fn batch_with(
+        &self,
+        records: &[BasinRecord],
+        statics: &[Vec<f32>],
+        samples: &[Sample],
+    ) -> Batch {
+        assemble(
+            records,
+            &self.normalization,
+            statics,
+            samples,
+            self.spec.data.lookback,
+            &self.basin_std,
+        )
+    }
+
+    /// The windows `samples` of `records` with the run's own static attributes.
+    pub fn batch(&self, records: &[BasinRecord], samples: &[Sample]) -> Batch {
+        self.batch_with(records, &self.statics, samples)
     }
 }
 
