@@ -114,18 +114,7 @@ pub fn evaluate(
         &predictions_csv(&series, &names),
     )?;
     let target = spec.target_index;
-    let rows: Vec<(&str, &[f64], &[f64])> = series
-        .iter()
-        .map(|s| {
-            (
-                s.basin.as_str(),
-                s.observed[target].as_slice(),
-                s.simulated[target].as_slice(),
-            )
-        })
-        .collect();
-    let table = MetricTable::compute(&spec.metrics, &rows)
-        .map_err(|e| ScriptError::new(spec.span, e.to_string()))?;
+    let table = score(spec, &series)?;
     let suffix = if target == 0 {
         String::new()
     } else {
@@ -193,4 +182,24 @@ fn predictions_csv(series: &[BasinSeries], targets: &[&str]) -> String {
         }
     }
     csv
+}
+
+/// The metrics `spec` asks for, of its target in every basin of `series`.
+pub(crate) fn score(
+    spec: &EvaluateSpec,
+    series: &[BasinSeries],
+) -> Result<MetricTable, ScriptError> {
+    let target = spec.target_index;
+    let rows: Vec<(&str, &[f64], &[f64])> = series
+        .iter()
+        .map(|s| {
+            (
+                s.basin.as_str(),
+                s.observed[target].as_slice(),
+                s.simulated[target].as_slice(),
+            )
+        })
+        .collect();
+    MetricTable::compute(&spec.metrics, &rows)
+        .map_err(|e| ScriptError::new(spec.span, e.to_string()))
 }

@@ -11,14 +11,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 
 use super::dataset::LoadedData;
-use super::evaluate::{predict, BasinSeries};
+use super::evaluate::{predict, score, BasinSeries};
 use super::finished;
 use super::training_run::{self, TrainedRun};
 use super::{Output, RunError, Session};
-use crate::analysis::{Cell, MetricTable, Table};
+use crate::analysis::{Cell, Table};
 use crate::checking::plan::{DataSpec, EvaluateSpec, SweepSpec, TrainSpec};
 use crate::data::DateRange;
-use crate::syntax::ScriptError;
 use crate::training::trainer::STOP_REQUESTED;
 
 /// A trained sweep: its declaration and one trained run per member, in member order.
@@ -245,18 +244,7 @@ pub fn evaluate(spec: &EvaluateSpec, session: &mut Session) -> Result<Output, Ru
             .map(|&m| predict(&mut sweep.runs[m], data[m], period))
             .collect();
         let mean = ensemble_mean(&series);
-        let rows: Vec<(&str, &[f64], &[f64])> = mean
-            .iter()
-            .map(|s| {
-                (
-                    s.basin.as_str(),
-                    s.observed[target].as_slice(),
-                    s.simulated[target].as_slice(),
-                )
-            })
-            .collect();
-        let metrics = MetricTable::compute(&spec.metrics, &rows)
-            .map_err(|e| ScriptError::new(spec.span, e.to_string()))?;
+        let metrics = score(spec, &mean)?;
         for (basin, values) in &metrics.rows {
             let mut row: Vec<Cell> = key.iter().map(|k| axis_cell(k)).collect();
             row.push(Cell::Text(basin.clone()));
